@@ -1,0 +1,119 @@
+namespace Passthru.Core.Host;
+
+/// <summary>
+/// The directory every sysfs and procfs path is read under: <c>/</c> on a real host, a captured
+/// tree in tests and bug reports. Paths are given relative to it (<c>sys/bus/pci/devices</c>) and
+/// never leave it: a relative path with <c>..</c>, a rooted path or a NUL is refused, and a symlink
+/// that resolves outside the root is not followed.
+/// </summary>
+public sealed class HostRoot
+{
+    public HostRoot(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+        if (!Directory.Exists(Path))
+        {
+            throw new DirectoryNotFoundException($"The host root '{Path}' does not exist or is not a directory.");
+        }
+
+        _prefix = Path.EndsWith('/') ? Path : Path + "/";
+    }
+
+    private readonly string _prefix;
+
+    /// <summary>The absolute, normalised root directory.</summary>
+    public string Path { get; }
+
+    public bool IsRealRoot => Path == "/";
+
+    /// <summary>The absolute path of <paramref name="relativePath"/> under the root.</summary>
+    /// <exception cref="ArgumentException">The path is rooted, holds a NUL or climbs out with <c>..</c>.</exception>
+    public string Resolve(string relativePath)
+    {
+        ArgumentNullException.ThrowIfNull(relativePath);
+        if (relativePath.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A host path may not contain a NUL character.", nameof(relativePath));
+        }
+
+        if (System.IO.Path.IsPathRooted(relativePath))
+        {
+            throw new ArgumentException($"Host paths are relative to the host root; '{relativePath}' is absolute.", nameof(relativePath));
+        }
+
+        var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, relativePath));
+        if (!Contains(full))
+        {
+            throw new ArgumentException($"'{relativePath}' leaves the host root.", nameof(relativePath));
+        }
+
+        return full;
+    }
+
+    /// <summary>Whether an absolute path lies under the root (or is the root).</summary>
+    public bool Contains(string absolutePath)
+        => absolutePath == Path || absolutePath.StartsWith(_prefix, StringComparison.Ordinal);
+
+    /// <summary>The path relative to the root, for display and for the model (<c>sys/devices/pci0000:00/...</c>).</summary>
+    public string ToRelative(string absolutePath)
+        => absolutePath == Path ? "" : absolutePath.StartsWith(_prefix, StringComparison.Ordinal) ? absolutePath[_prefix.Length..] : absolutePath;
+
+    /// <summary>
+    /// Resolves every symlink in <paramref name="relativePath"/> and returns the real absolute path,
+    /// or null if it does not exist or resolves outside the root. Symlinks in sysfs are relative
+    /// (<c>../../../devices/...</c>), so inside a captured tree they resolve inside the tree.
+    /// </summary>
+    public string? RealPath(string relativePath)
+    {
+        var full = Resolve(relativePath);
+        try
+        {
+            var resolved = ResolveLinks(full);
+            return resolved is not null && Contains(resolved) && (Directory.Exists(resolved) || File.Exists(resolved)) ? resolved : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>realpath(3) in managed code: walks from the top, resolving a link wherever one is met.</summary>
+    private static string? ResolveLinks(string path, int depth = 0)
+    {
+        // Bounded: sysfs link chains are short, and a loop must not hang the scan.
+        if (depth > 16)
+        {
+            return null;
+        }
+
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var current = "/";
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var next = System.IO.Path.Combine(current, parts[i]);
+            var hops = 0;
+            while (new FileInfo(next).LinkTarget is { } target)
+            {
+                if (++hops > 16)
+                {
+                    return null;
+                }
+
+                next = ResolveLinks(System.IO.Path.GetFullPath(System.IO.Path.Combine(current, target)), depth + 1);
+                if (next is null)
+                {
+                    return null;
+                }
+            }
+
+            current = next;
+        }
+
+        return current;
+    }
+}

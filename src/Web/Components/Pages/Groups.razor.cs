@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Components;
+using Passthru.Core.Iommu;
+using Passthru.Core.Scanning;
+using Passthru.Web.Model;
+
+namespace Passthru.Web.Components.Pages;
+
+/// <summary>Every IOMMU group with its devices, drivers and whether it can go to a guest; filterable.</summary>
+public partial class Groups
+{
+    [Inject]
+    public required HostModel Model { get; init; }
+
+    [SupplyParameterFromQuery(Name = "q")]
+    public string? FilterText { get; set; }
+
+    [SupplyParameterFromQuery(Name = "class")]
+    public string? ClassName { get; set; }
+
+    internal HostSnapshot? Host { get; private set; }
+
+    private DeviceFilter Filter => new(FilterText, ClassName);
+
+    private IReadOnlyList<string> ClassNames => Host!.Devices.Select(d => d.Names.Class).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Groups with at least one matching device; the whole group is shown, because the others decide whether it can be passed.</summary>
+    private IReadOnlyList<IommuGroup> VisibleGroups => Filter.IsEmpty
+        ? Host!.Groups
+        : Host!.Groups.Where(g => Host.MembersOf(g).Any(Filter.Matches)).ToArray();
+
+    protected override async Task OnInitializedAsync() => Host = await Model.ScanAsync();
+
+    private async Task RescanAsync() => Host = await Model.ScanAsync();
+}

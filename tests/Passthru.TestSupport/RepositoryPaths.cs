@@ -1,0 +1,22 @@
+namespace Passthru.TestSupport;
+
+/// <summary>Locates the repository (the directory holding Passthru.sln) from wherever a test runs.</summary>
+public static class RepositoryPaths
+{
+    private static readonly Lazy<string> LazyRoot = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Passthru.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Passthru.sln above {AppContext.BaseDirectory}.");
+    });
+
+    public static string Root => LazyRoot.Value;
+
+    public static string CapturedFixtures => Path.Combine(Root, "tests", "fixtures", "captured");
+}

@@ -19,9 +19,13 @@ public sealed class IsolationAnalyzer
     /// <summary>Groups as the kernel would form them, each a sorted list of addresses.</summary>
     public IReadOnlyList<IReadOnlyList<PciAddress>> PredictedGroups { get; private set; } = [];
 
-    public static IsolationAnalyzer Analyze(IReadOnlyDictionary<PciAddress, PciDevice> devices)
+    /// <summary>
+    /// Analyses the devices the IOMMU translates for: those in a group. Others (the IOMMU's own PCI
+    /// function, or every device when the IOMMU is off) are left out, as the kernel leaves them out.
+    /// </summary>
+    public static IsolationAnalyzer Analyze(IEnumerable<PciDevice> devices)
     {
-        var analyzer = new IsolationAnalyzer(devices);
+        var analyzer = new IsolationAnalyzer(devices.Where(d => d.IommuGroup is not null).ToDictionary(d => d.Address));
         analyzer.Run();
         return analyzer;
     }
@@ -64,9 +68,10 @@ public sealed class IsolationAnalyzer
 
         foreach (var device in _devices.Values.OrderBy(d => d.Address))
         {
-            MergeByAlias(device);
-            MergeUpstreamWithoutAcs(device);
-            MergeFunctionsWithoutAcs(device);
+            // As pci_device_group: aliases first, then upstream from the topmost alias, then the slot.
+            var alias = MergeByAlias(device);
+            MergeUpstreamWithoutAcs(alias);
+            MergeFunctionsWithoutAcs(alias);
         }
 
         PredictedGroups = _devices.Keys
@@ -76,8 +81,11 @@ public sealed class IsolationAnalyzer
             .ToArray();
     }
 
-    /// <summary>Behind a conventional PCI bridge, every device uses the bridge's requester ID: the IOMMU cannot tell them apart.</summary>
-    private void MergeByAlias(PciDevice device)
+    /// <summary>
+    /// Behind a conventional PCI bridge, every device uses the bridge's requester ID: the IOMMU cannot
+    /// tell them apart. Returns the device the IOMMU sees (the bridge, or the device itself).
+    /// </summary>
+    private PciDevice MergeByAlias(PciDevice device)
     {
         foreach (var parentAddress in device.ParentChain.Reverse())
         {
@@ -86,9 +94,11 @@ public sealed class IsolationAnalyzer
                 Merge(device.Address, bridge.Address, new IsolationReason(IsolationReasonKind.ConventionalPciBridge, bridge.Address, [device.Address],
                     $"{bridge.Address} ({bridge.DisplayName}) is a bridge to conventional PCI: the IOMMU sees every device " +
                     "behind it as the bridge itself, so they can only be passed together."));
-                return;
+                return bridge;
             }
         }
+
+        return device;
     }
 
     /// <summary>A device joins the group of the nearest bridge whose path to the root does not fully enable ACS.</summary>
@@ -121,7 +131,7 @@ public sealed class IsolationAnalyzer
     /// <summary>Functions of one slot that lack ACS may do peer-to-peer DMA inside the device: they share a group.</summary>
     private void MergeFunctionsWithoutAcs(PciDevice device)
     {
-        if (!IsMultifunction(device) || IsAcsEnabled(device))
+        if (!device.IsMultifunction || IsAcsEnabled(device))
         {
             return;
         }
@@ -173,12 +183,9 @@ public sealed class IsolationAnalyzer
         }
 
         var needsAcs = config.DeviceType is PcieDeviceType.RootPort or PcieDeviceType.DownstreamSwitchPort
-            || (IsMultifunction(device) && device.Sriov?.PhysicalFunction is null);
+            || (device.IsMultifunction && device.Sriov?.PhysicalFunction is null);
         return !needsAcs || config.Acs is { IsolationEnabled: true };
     }
-
-    private static bool IsMultifunction(PciDevice device)
-        => device.Config?.IsMultifunction ?? device.MultifunctionSiblings.Count > 0;
 
     private static bool IsConventionalBridge(PciDevice bridge)
         => bridge.IsBridge && bridge.Config is { CapabilitiesKnown: true } config

@@ -52,7 +52,7 @@ public readonly record struct PciAddress(ushort Domain, byte Bus, byte Device, b
 
         if (device > MaxDevice || function > MaxFunction)
         {
-            error = $"'{Printable(text)}' is out of range: the device number is at most 1f and the function at most 7.";
+            error = $"'{Printable(text)}' is not a valid PCI address: the device number is at most 1f and the function at most 7.";
             return false;
         }
 

@@ -36,7 +36,7 @@ public sealed class HostScanner(HostRoot root, PciIds ids, TimeProvider timeProv
 
         devices = WithSiblings(devices);
         var byAddress = devices.ToDictionary(d => d.Address);
-        var isolation = IsolationAnalyzer.Analyze(byAddress);
+        var isolation = IsolationAnalyzer.Analyze(devices);
         var groups = ReadGroups(byAddress, isolation, warnings);
         var facts = HostFacts.Read(root, groups.Count, warnings);
         return new HostSnapshot

@@ -57,6 +57,12 @@ public sealed record PciDevice
 
     public required IReadOnlyList<string> Warnings { get; init; }
 
+    /// <summary>
+    /// Part of a multifunction device, as the kernel decides it: the header's multifunction bit,
+    /// or any function but 0 (pci_scan_slot marks those multifunction whatever their header says).
+    /// </summary>
+    public bool IsMultifunction => Address.Function > 0 || Config?.IsMultifunction == true || MultifunctionSiblings.Count > 0;
+
     public bool IsBoundToVfio => Driver is not null && VfioDrivers.IsVfio(Driver);
 
     /// <summary><c>[8086:293e]</c>, as lspci -nn prints IDs.</summary>

@@ -1,0 +1,98 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using Passthru.Web.Api;
+using Passthru.Web.Components;
+using Passthru.Web.Configuration;
+using Passthru.Web.Model;
+using Radzen;
+
+namespace Passthru.Web;
+
+/// <summary>
+/// Builds the dashboard. Kept out of Program.cs so tests can start the real app, with real Kestrel
+/// on 127.0.0.1:0, in their own process.
+/// </summary>
+public static class PassthruApp
+{
+    /// <exception cref="StartupRefusedException">The listen addresses or settings are not acceptable.</exception>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // Static assets and content are found next to the assembly, wherever the process was started from.
+            ApplicationName = typeof(PassthruApp).Assembly.GetName().Name,
+        });
+
+        // --host-root DIR is the short way to point the dashboard at a captured tree.
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--host-root"] = "Passthru:HostRoot" });
+        configure?.Invoke(builder);
+        ConfigureListening(builder);
+        AddServices(builder.Services, builder.Configuration);
+
+        var app = builder.Build();
+        try
+        {
+            // Fail now, with the setting's name, rather than on the first page view.
+            _ = app.Services.GetRequiredService<IOptions<PassthruOptions>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new StartupRefusedException($"Configuration error: {string.Join(" ", ex.Failures)}");
+        }
+
+        MapEndpoints(app);
+        return app;
+    }
+
+    private static void ConfigureListening(WebApplicationBuilder builder)
+    {
+        var urls = ListenAddressPolicy.ConfiguredUrls(builder.Configuration);
+        if (urls.Count == 0)
+        {
+            builder.WebHost.UseUrls(ListenAddressPolicy.DefaultUrl);
+            urls = [ListenAddressPolicy.DefaultUrl];
+        }
+
+        if (ListenAddressPolicy.Refusal(urls) is { } refusal)
+        {
+            throw new StartupRefusedException(refusal);
+        }
+    }
+
+    private static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PassthruOptions>().Bind(configuration.GetSection(PassthruOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PassthruOptions>, PassthruOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<HostModel>();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRadzenComponents();
+        services.AddRadzenCookieThemeService(options =>
+        {
+            options.Name = ThemeCookie.Name;
+            options.Duration = TimeSpan.FromDays(365);
+        });
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddProblemDetails();
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.Use(async (context, next) =>
+        {
+            // Never framed, never sniffed: clickjacking a "detach" button is the attack to stop.
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            context.Response.Headers.XFrameOptions = "DENY";
+            context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            await next(context);
+        });
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapHostApi();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}

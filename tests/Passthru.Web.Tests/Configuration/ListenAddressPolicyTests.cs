@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Configuration;
+using Passthru.Web.Configuration;
+
+namespace Passthru.Web.Tests.Configuration;
+
+public class ListenAddressPolicyTests
+{
+    [Theory]
+    [InlineData("http://127.0.0.1:5280")]
+    [InlineData("http://127.1.2.3:80")]
+    [InlineData("http://localhost:5280")]
+    [InlineData("http://[::1]:5280")]
+    [InlineData("https://LOCALHOST:5281")]
+    public void IsLoopback_LoopbackAddresses_Accepted(string url) => Assert.True(ListenAddressPolicy.IsLoopback(url));
+
+    [Theory]
+    [InlineData("http://0.0.0.0:5280")]
+    [InlineData("http://*:5280")]
+    [InlineData("http://+:5280")]
+    [InlineData("http://[::]:5280")]
+    [InlineData("http://192.168.1.10:5280")]
+    [InlineData("http://myhost.example:5280")]
+    [InlineData("http://localhost.evil.example:5280")]
+    [InlineData("not a url")]
+    public void IsLoopback_OtherAddresses_Refused(string url) => Assert.False(ListenAddressPolicy.IsLoopback(url));
+
+    [Fact]
+    public void ConfiguredUrls_ReadsUrlsAndKestrelEndpoints()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:1;http://0.0.0.0:2",
+            ["Kestrel:Endpoints:Https:Url"] = "https://*:3",
+        }).Build();
+
+        var urls = ListenAddressPolicy.ConfiguredUrls(configuration);
+
+        Assert.Equal(["http://127.0.0.1:1", "http://0.0.0.0:2", "https://*:3"], urls);
+        var refusal = ListenAddressPolicy.Refusal(urls);
+        Assert.NotNull(refusal);
+        Assert.Contains("http://0.0.0.0:2, https://*:3", refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1:1,", refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_NonLoopbackUrl_RefusesToStartWithReason()
+    {
+        var ex = Assert.Throws<StartupRefusedException>(() => PassthruApp.Build(["--urls", "http://0.0.0.0:5280"]));
+        Assert.Contains("loopback only", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_HostRootMissing_RefusesWithTheSettingName()
+    {
+        var ex = Assert.Throws<StartupRefusedException>(() => PassthruApp.Build(["--urls", "http://127.0.0.1:0", "--host-root", "/nonexistent/tree"]));
+        Assert.Contains("Passthru:HostRoot", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Playwright;
+
+namespace Passthru.Browser.Tests;
+
+public sealed class GroupsPageBrowserTests(DashboardServer server, BrowserFixture browser)
+    : IClassFixture<DashboardServer>, IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task GroupsPage_FilterAudio_ShowsTheSharedGroupExplained()
+    {
+        var page = await browser.Browser.NewPageAsync();
+        try
+        {
+            await page.GotoAsync(new Uri(server.BaseAddress, "groups").ToString());
+            await page.Locator(".group-card").First.WaitForAsync();
+            var allGroups = await page.Locator(".group-card").CountAsync();
+
+            // Typing needs the interactive circuit; wait for Blazor to attach before typing.
+            await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+            await page.Locator("#filter-text").PressSequentiallyAsync("Audio");
+            await Expect(page.Locator(".group-card")).Not.ToHaveCountAsync(allGroups);
+
+            var shared = page.Locator(".group-card[data-viable='false']", new() { HasText = "0000:04:00.6" });
+            await Expect(shared).ToHaveCountAsync(1);
+            await Expect(shared.Locator(".shared-because")).ToContainTextAsync("multifunction device");
+            await Expect(shared.Locator(".blockers")).ToContainTextAsync("0000:04:00.0 (bochs-drm)");
+            await Expect(shared.Locator(".blockers")).ToContainTextAsync("0000:04:00.1 (xhci_hcd)");
+            await Expect(shared.Locator("tr.match")).ToHaveCountAsync(1);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "groups-filter-audio.png"), FullPage = true });
+
+            // Every shown group has a sound card in it; none was shown for another reason.
+            foreach (var card in await page.Locator(".group-card").AllAsync())
+            {
+                await Expect(card).ToContainTextAsync("Audio device");
+            }
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task DevicePage_OpenedFromGroup_ExplainsWaysOut()
+    {
+        var page = await browser.Browser.NewPageAsync();
+        try
+        {
+            await page.GotoAsync(new Uri(server.BaseAddress, "groups?q=04:00.6").ToString());
+            await page.Locator("a.device-link", new() { HasText = "0000:04:00.6" }).ClickAsync();
+
+            await Expect(page.Locator("#verdict-summary")).ToContainTextAsync("cannot be passed alone");
+            await Expect(page.Locator("#ways-out li[data-kind='PassWholeGroup']")).ToContainTextAsync("0000:04:00.0, 0000:04:00.1");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "device-04-00-6.png"), FullPage = true });
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}

@@ -84,9 +84,10 @@ KMOD_BIN=$WORK/kmod/bin/kmod
 [ -x "$KMOD_BIN" ] || { rm -rf "$WORK/kmod"; dpkg -x "$KMODDEB" "$WORK/kmod"; ln -sf bin/kmod "$WORK/kmod/depmod"; }
 
 # ------------------------------------------------------------- initramfs
-# Rebuilt only when the kernel or any file under tests/lab/ changes.
+# Rebuilt only when the kernel or a file that goes into it changes.
 inputs_hash=$( { echo "$KPKG $(basename "$KDEB") ${WANTED_MODULES[*]}";
-                 find "$LAB_DIR" -type f ! -name '*.pyc' -print0 | sort -z | xargs -0 sha1sum; } | sha1sum | cut -d' ' -f1)
+                 cd "$LAB_DIR" && sha1sum build.sh modorder.py init guestlib.sh sysgrab.sh os-release modes/*.sh; } |
+               sha1sum | cut -d' ' -f1)
 if [ -f "$OUT/initramfs.cpio.gz" ] && [ "$(cat "$OUT/.inputs" 2>/dev/null)" = "$inputs_hash" ]; then
   log "initramfs up to date ($KVER)"
 else

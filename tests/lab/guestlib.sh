@@ -1,7 +1,8 @@
+# shellcheck shell=sh
 # Helpers for the lab guest (busybox sh). Sourced by init and by every mode.
 # Nothing here runs on the host.
 
-lab_log() { echo "lab: [$(cut -d' ' -f1 /proc/uptime)] $*"; }
+lab_log() { read -r _up _ < /proc/uptime; echo "lab: [$_up] $*"; }
 lab_die() { echo "lab: FATAL: $*"; exit 1; }
 # lab_mounted DIR: is something mounted on DIR? (busybox has no mountpoint)
 lab_mounted() { grep -q "^[^ ]* $1 " /proc/mounts; }
@@ -45,30 +46,41 @@ lab_links_up() {
   done
 }
 
-# Wait (at most ~15 s) for the asynchronous probes: snd_hda_intel probes its
-# controllers from a work item and binds codecs later still.
+# Wait (at most ~5 s) for the asynchronous probes: snd_hda_intel probes its
+# controllers from a work item and registers the card (sound/cardN) only after
+# the codecs answered. Builtins only: every fork costs milliseconds under TCG.
 lab_settle() {
-  i=0
-  while [ $i -lt 150 ]; do
-    pending=0
-    for d in /sys/bus/pci/devices/*; do
-      [ "$(basename "$(readlink "$d/driver" 2>/dev/null)")" = snd_hda_intel ] || continue
-      ls -d "$d"/sound/card* >/dev/null 2>&1 || pending=1
+  read -r t0 _ < /proc/uptime; t0=${t0%.*}
+  while :; do
+    pending=""
+    for d in /sys/bus/pci/drivers/snd_hda_intel/0000:*; do
+      [ -e "$d" ] || continue
+      set -- "$d"/sound/card*
+      [ -e "$1" ] || pending="$pending ${d##*/}"
     done
-    for c in /sys/bus/hdaudio/devices/*; do
-      [ -e "$c" ] || continue
-      [ -e "$c/driver" ] || pending=1
+    # A controller whose codecs never answered will not get a card: stop waiting for it.
+    for a in $pending; do
+      dmesg | grep -q "$a: no codecs initialized" && pending=$(echo $pending | sed "s/$a//")
     done
-    [ $pending = 0 ] && { lab_log "devices settled at $(cut -d' ' -f1 /proc/uptime)s"; return 0; }
-    i=$((i + 1)); usleep 100000
+    [ -z "$(echo $pending)" ] && { lab_log "devices settled"; return 0; }
+    read -r t _ < /proc/uptime
+    [ "${t%.*}" -lt $((t0 + 5)) ] || { lab_log "settle: no sound card yet for$pending"; return 0; }
+    usleep 100000
   done
-  lab_log "settle timed out"
 }
 
-# pci_driver ADDR -> bound driver name, or empty.
+# pci_driver ADDR -> bound driver name, or empty. `cd -P` is a shell builtin
+# that resolves the link without forking readlink (forks are slow under TCG).
 pci_driver() {
-  l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) || return 0
-  echo "${l##*/}"
+  ( cd -P "/sys/bus/pci/devices/$1/driver" 2>/dev/null && echo "${PWD##*/}" ) || true
+}
+
+# lab_drivers: "ADDR=DRIVER" for every PCI device, one per line.
+lab_drivers() {
+  ( for d in /sys/bus/pci/devices/*; do
+      drv=; cd -P "$d/driver" 2>/dev/null && drv=${PWD##*/}
+      echo "${d##*/}=$drv"
+    done )
 }
 
 # pci_bind_vfio ADDR: the binder's sequence (driver_override, unbind, drivers_probe).
@@ -92,15 +104,18 @@ pci_restore() {
   lab_log "restore $1 -> $(pci_driver "$1")"
 }
 
-# Print "group N: addr addr ..." lines, and each device's driver.
+# Log the IOMMU groups with each member's driver, and /dev/vfio.
 lab_show_state() {
-  for g in $(ls /sys/kernel/iommu_groups | sort -n); do
-    echo "lab: group $g:" $(ls /sys/kernel/iommu_groups/$g/devices)
-  done
-  for d in /sys/bus/pci/devices/*; do
-    echo "lab:   ${d##*/} $(cat "$d/vendor"):$(cat "$d/device") class $(cat "$d/class") driver=$(pci_driver "${d##*/}")"
-  done
-  ls /dev/vfio 2>/dev/null | sed 's/^/lab:   dev\/vfio\//'
+  ( for g in /sys/kernel/iommu_groups/*; do
+      line="group ${g##*/}:"
+      for m in "$g"/devices/*; do
+        drv=-; cd -P "$m/driver" 2>/dev/null && drv=${PWD##*/}
+        line="$line ${m##*/}=$drv"
+      done
+      lab_log "$line"
+    done
+    set -- /dev/vfio/*
+    lab_log "dev/vfio: $*" )
 }
 
 # lab_snapshot NAME DESCRIPTION: capture a fixture tree and hand it to the host
@@ -111,12 +126,14 @@ lab_snapshot() {
   /lab/sysgrab.sh "/tmp/snap/$1" || lab_die "sysgrab $1 failed"
   printf 'snapshot: %s\nkernel: %s\ndescription: %s\n' "$1" "$(uname -r)" "$2" > "/tmp/snap/$1/lab-info.txt"
   mkdir -p /out/snapshots
-  tar -C "/tmp/snap/$1" -cf "/out/snapshots/$1.tar" . || lab_die "tar $1 failed"
+  # tar into tmpfs first: busybox tar writes 512-byte records, each one a 9p round trip.
+  tar -C "/tmp/snap/$1" -cf "/tmp/snap/$1.tar" . || lab_die "tar $1 failed"
+  cp "/tmp/snap/$1.tar" /out/snapshots/ || lab_die "copy of $1.tar to /out failed"
   # For debugging only (not part of the fixture): cp's complaints and the kernel log.
   cp /tmp/sysgrab.err "/out/snapshots/$1.sysgrab.err"
   dmesg > "/out/snapshots/$1.dmesg"
-  lab_log "snapshot $1: $(find "/tmp/snap/$1" | wc -l) entries at $(cut -d' ' -f1 /proc/uptime)s"
-  rm -rf "/tmp/snap/$1"
+  lab_log "snapshot $1 written"
+  rm -rf "/tmp/snap/$1" "/tmp/snap/$1.tar"
 }
 
 # lab_host_chroot: make /host (the host's / over 9p, read-only) usable as a

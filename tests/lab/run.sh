@@ -3,6 +3,7 @@
 #
 #   OUTDIR/console.log   the guest's serial console
 #   OUTDIR/result        "ok" or "fail N", written by the guest's init
+#   OUTDIR/qemu.log, OUTDIR/qemu-cmdline.txt
 #   OUTDIR/...           whatever the mode writes to /out (a writable 9p share)
 #
 # Exit code: 0 when the guest wrote "ok"; 1 otherwise (mode failed, kernel
@@ -13,8 +14,12 @@
 #   LAB_IOMMU    intel (default: emulated VT-d) or amd (emulated AMD-Vi)
 #   LAB_TIMEOUT  seconds before qemu is killed (default 300)
 #   LAB_MEM      guest memory in MiB (default 1024)
+#   LAB_SMP      guest vCPUs (default 2)
+#   LAB_IOMMU_MODE  default "iommu=pt" (identity default domains); set it empty
+#                for DMA-translating default domains
 #   LAB_APPEND   extra kernel command line words (e.g. lab.foo=bar)
 #   LAB_QEMU_ARGS extra qemu arguments (word-split)
+# shellcheck disable=SC2054  # the commas are inside qemu option values
 set -euo pipefail
 
 MODE=${1:?usage: run.sh MODE OUTDIR}
@@ -28,18 +33,20 @@ for f in vmlinuz initramfs.cpio.gz disk.img; do
   [ -f "$IMG/$f" ] || { echo "run: $IMG/$f missing; run tests/lab/build.sh first" >&2; exit 1; }
 done
 mkdir -p "$OUTDIR"
-OUTDIR=$(cd "$OUTDIR" && pwd)   # qemu's -virtfs needs an absolute path
-rm -f "$OUTDIR/result" "$OUTDIR/console.log"
+OUTDIR=$(cd "$OUTDIR" && pwd)   # qemu's -fsdev needs an absolute path
+rm -f "$OUTDIR/result" "$OUTDIR/console.log" "$OUTDIR/qemu.log"
 
-append="console=ttyS0 panic=-1 loglevel=4 iommu=pt lab.mode=$MODE"
+append="console=ttyS0 panic=-1 loglevel=4 ${LAB_IOMMU_MODE-iommu=pt} lab.mode=$MODE"
 case "$IOMMU" in
   # intremap needs the split irqchip; caching-mode lets vfio map guest memory
   # if a nested guest ever uses the device.
   intel) iommu_dev=(-device intel-iommu,intremap=on,caching-mode=on); append="$append intel_iommu=on" ;;
+  # amd_iommu=on is not an option the kernel knows ("AMD-Vi: Unknown option -
+  # 'on'"; AMD-Vi is on by default), but real hosts' command lines carry it.
   amd)   iommu_dev=(-device amd-iommu,intremap=on); append="$append amd_iommu=on" ;;
   *) echo "run: LAB_IOMMU must be intel or amd" >&2; exit 1 ;;
 esac
-append="$append ${LAB_APPEND:-}"
+[ -z "${LAB_APPEND:-}" ] || append="$append $LAB_APPEND"
 
 # The topology. Fixed addresses keep bus numbers and IOMMU group numbers stable.
 #  00:1b.0       ich9-intel-hda, alone in its group (RCiEP)
@@ -52,7 +59,7 @@ append="$append ${LAB_APPEND:-}"
 #  00:1f.*       the ICH9's own LPC/SATA/SMBus
 qemu_args=(
   -accel tcg,thread=multi -cpu max
-  -machine q35,kernel-irqchip=split -smp 2 -m "${LAB_MEM:-1024}"
+  -machine q35,kernel-irqchip=split -smp "${LAB_SMP:-2}" -m "${LAB_MEM:-1024}"
   -nodefaults -no-user-config -display none -monitor none -no-reboot
   -serial "file:$OUTDIR/console.log"
   -audiodev none,id=au0
@@ -78,14 +85,18 @@ qemu_args=(
   -device virtio-9p-pci,fsdev=fsout,mount_tag=labout,bus=pcie.0,addr=0x6
   -fsdev local,id=fshost,path=/,security_model=none,readonly=on
   -device virtio-9p-pci,fsdev=fshost,mount_tag=hostroot,bus=pcie.0,addr=0x7
-  ${LAB_QEMU_ARGS:-}
 )
+read -r -a extra_args <<< "${LAB_QEMU_ARGS:-}"
+qemu_args+=("${extra_args[@]}")
 
+printf '%q ' qemu-system-x86_64 "${qemu_args[@]}" > "$OUTDIR/qemu-cmdline.txt"
 start=$(date +%s%N)
 qemu-system-x86_64 "${qemu_args[@]}" </dev/null >"$OUTDIR/qemu.log" 2>&1 &
 qpid=$!
 # Kill only the qemu we started, whatever way this script ends.
-cleanup() { kill "$qpid" 2>/dev/null && { sleep 1; kill -9 "$qpid" 2>/dev/null; } || true; }
+cleanup() {
+  if kill "$qpid" 2>/dev/null; then sleep 1; kill -9 "$qpid" 2>/dev/null || true; fi
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 

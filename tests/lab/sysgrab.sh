@@ -15,7 +15,10 @@
 #   fails). Files whose read fails (e.g. EIO) also end up as empty placeholders.
 # - Forks are slow under TCG, so whole subtrees go through one `cp -a` each; only
 #   PCI device directories (the ones holding the files above) are walked by hand.
+# shellcheck disable=SC3043  # busybox sh has `local`
 set -eu
+# stamp WHAT: progress with guest uptime on the console (builtins only).
+stamp() { read -r _up _ < /proc/uptime; echo "sysgrab: [$_up] $*"; }
 
 DEST=${1:?usage: sysgrab.sh DEST}
 ERR=/tmp/sysgrab.err
@@ -54,10 +57,12 @@ pci_tree() {
 }
 
 # ------------------------------------------------------------------- sysfs
+stamp start
 for root in /sys/devices/pci0000:*; do pci_tree "$root"; done
+stamp "PCI device tree copied"
 copy_tree /sys/bus/pci /sys/kernel/iommu_groups /sys/class/iommu /sys/devices/virtual/iommu
 # vfio's char devices and the class links of the PCI functions' children.
-copy_tree /sys/class/vfio /sys/devices/virtual/vfio /sys/devices/virtual/misc/vfio
+copy_tree /sys/class/vfio /sys/class/vfio-dev /sys/devices/virtual/vfio /sys/devices/virtual/misc/vfio
 copy_tree /sys/class/net /sys/class/block /sys/class/sound /sys/class/drm
 # vfio modules (vfio, vfio_pci, vfio_pci_core, vfio_iommu_type1, ...), without
 # their ELF notes and section addresses.
@@ -69,19 +74,23 @@ for m in /sys/module/vfio*; do
   done
 done
 
+stamp "other sysfs copied"
 # Placeholders: every regular file in the sources that was not copied.
-find /sys/devices/pci0000:* /sys/bus/pci /sys/kernel/iommu_groups /sys/class/iommu/ \
+find /sys/devices/pci0000:* /sys/bus/pci /sys/kernel/iommu_groups \
      /sys/devices/virtual/iommu /sys/devices/virtual/vfio /sys/devices/virtual/misc/vfio \
      /sys/module/vfio* \( -name notes -o -name sections \) -prune -o -type f -print 2>/dev/null > /tmp/sysgrab.files || true
-while read -r f; do
-  [ -e "$DEST$f" ] || echo "$f"
-done < /tmp/sysgrab.files > /tmp/sysgrab.missing
+stamp "source files listed"
+find "$DEST/sys" -type f | sed "s|^$DEST||" > /tmp/sysgrab.have
+# Lines that appear once: in the source list and not in the copy.
+sort /tmp/sysgrab.files /tmp/sysgrab.have /tmp/sysgrab.have | uniq -u > /tmp/sysgrab.missing
+stamp "missing files found"
 xargs -r stat -c '%a %n' < /tmp/sysgrab.missing > /tmp/sysgrab.modes
 while read -r mode f; do : > "$DEST$f"; done < /tmp/sysgrab.modes
 for mode in $(cut -d' ' -f1 /tmp/sysgrab.modes | sort -u); do
   grep "^$mode " /tmp/sysgrab.modes | cut -d' ' -f2- | sed "s|^|$DEST|" | xargs chmod "$mode"
 done
 
+stamp "placeholders made"
 # ------------------------------------------------------------ procfs, etc
 mkdir -p "$DEST/proc" "$DEST/etc" "$DEST/usr/lib" "$DEST/dev/vfio"
 for f in interrupts cmdline cpuinfo mounts swaps modules iomem ioports version; do
@@ -96,9 +105,11 @@ for n in /dev/vfio/*; do
   chmod "$(stat -c %a "$n")" "$DEST/dev/vfio/${n##*/}"
 done
 
+stamp "procfs copied"
 # ------------------------------------------------- the oracle: lspci here
 lspci -nnk > "$DEST/lspci-nnk.txt"
 lspci -vmm -nn -k -D > "$DEST/lspci-vmm-nn-k-D.txt"
 lspci -nnvvv > "$DEST/lspci-nnvvv.txt"
 
+stamp "lspci written"
 echo "sysgrab: $(wc -l < /tmp/sysgrab.missing) placeholders, $(wc -l < "$ERR") cp messages"

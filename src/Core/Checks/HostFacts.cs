@@ -28,28 +28,53 @@ public sealed record HostFacts
     /// <summary>The SELinux mode from <c>sys/fs/selinux/enforce</c>: true enforcing, false permissive, null not active.</summary>
     public required bool? SelinuxEnforcing { get; init; }
 
+    /// <summary>Reads every fact. The kernel command line, CPU, distribution, IOMMU units and interrupt remapping are fixed until reboot.</summary>
     public static HostFacts Read(HostRoot root, int iommuGroupCount, ICollection<string> warnings)
     {
-        var proc = new SysfsDirectory(root.Resolve("proc"), warnings);
-        var etc = new SysfsDirectory(root.Resolve("etc"), warnings);
+        using var proc = new SysfsDirectory(root.Resolve("proc"), warnings);
         return new HostFacts
         {
             CommandLine = proc.ReadText("cmdline") is { } cmdline ? new KernelCommandLine(cmdline) : KernelCommandLine.Unknown,
             CpuVendor = ParseCpuVendor(proc.ReadText("cpuinfo")),
-            Os = etc.ReadText("os-release") is { } osRelease ? OsRelease.Parse(osRelease) : OsRelease.Unknown,
+            Os = ReadOsRelease(root, warnings),
             IsProxmox = Directory.Exists(root.Resolve("etc/pve")) || File.Exists(root.Resolve("usr/sbin/proxmox-boot-tool")),
             IommuUnits = new SysfsDirectory(root.Resolve("sys/class/iommu"), warnings).List().Order(StringComparer.Ordinal).ToArray(),
             IommuGroupCount = iommuGroupCount,
             InterruptRemapping = proc.ReadText("interrupts") is { } interrupts ? HasRemappedChips(interrupts) : null,
+            LoadedVfioModules = [],
+            SelinuxEnforcing = null,
+        }.Refresh(root, iommuGroupCount, warnings);
+    }
+
+    /// <summary>Re-reads what can change while the host runs: loaded vfio modules (modprobe), the SELinux mode (setenforce).</summary>
+    public HostFacts Refresh(HostRoot root, int iommuGroupCount, ICollection<string> warnings)
+    {
+        using var selinux = new SysfsDirectory(root.Resolve("sys/fs/selinux"), warnings);
+        return this with
+        {
+            IommuGroupCount = iommuGroupCount,
             LoadedVfioModules = new[] { "vfio", "vfio_pci", "vfio_iommu_type1" }
                 .Where(m => Directory.Exists(root.Resolve($"sys/module/{m}"))).ToArray(),
-            SelinuxEnforcing = new SysfsDirectory(root.Resolve("sys/fs/selinux"), warnings).ReadText("enforce") switch
+            SelinuxEnforcing = selinux.ReadText("enforce") switch
             {
                 "1" => true,
                 "0" => false,
                 _ => null,
             },
         };
+    }
+
+    /// <summary>/etc/os-release is usually a link to /usr/lib/os-release: followed, but only inside the host root.</summary>
+    private static OsRelease ReadOsRelease(HostRoot root, ICollection<string> warnings)
+    {
+        var path = root.RealPath("etc/os-release") ?? root.RealPath("usr/lib/os-release");
+        if (path is null)
+        {
+            return OsRelease.Unknown;
+        }
+
+        using var directory = new SysfsDirectory(Path.GetDirectoryName(path)!, warnings);
+        return directory.ReadText(Path.GetFileName(path)) is { } text ? OsRelease.Parse(text) : OsRelease.Unknown;
     }
 
     internal static CpuVendor ParseCpuVendor(string? cpuinfo)

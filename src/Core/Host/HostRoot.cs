@@ -64,12 +64,16 @@ public sealed class HostRoot
     /// or null if it does not exist or resolves outside the root. Symlinks in sysfs are relative
     /// (<c>../../../devices/...</c>), so inside a captured tree they resolve inside the tree.
     /// </summary>
-    public string? RealPath(string relativePath)
+    /// <param name="cache">
+    /// Resolutions of path prefixes to reuse within one scan: devices share most of their path,
+    /// and resolving every component anew cost more than reading the device.
+    /// </param>
+    public string? RealPath(string relativePath, Dictionary<string, string?>? cache = null)
     {
         var full = Resolve(relativePath);
         try
         {
-            var resolved = ResolveLinks(full);
+            var resolved = ResolveLinks(full, 0, cache ?? []);
             return resolved is not null && Contains(resolved) && (Directory.Exists(resolved) || File.Exists(resolved)) ? resolved : null;
         }
         catch (IOException)
@@ -83,7 +87,7 @@ public sealed class HostRoot
     }
 
     /// <summary>realpath(3) in managed code: walks from the top, resolving a link wherever one is met.</summary>
-    private static string? ResolveLinks(string path, int depth = 0)
+    private static string? ResolveLinks(string path, int depth, Dictionary<string, string?> cache)
     {
         // Bounded: sysfs link chains are short, and a loop must not hang the scan.
         if (depth > 16)
@@ -95,20 +99,22 @@ public sealed class HostRoot
         var current = "/";
         for (var i = 0; i < parts.Length; i++)
         {
-            var next = System.IO.Path.Combine(current, parts[i]);
-            var hops = 0;
-            while (new FileInfo(next).LinkTarget is { } target)
+            var unresolved = System.IO.Path.Combine(current, parts[i]);
+            if (!cache.TryGetValue(unresolved, out var next))
             {
-                if (++hops > 16)
+                next = unresolved;
+                var hops = 0;
+                while (next is not null && NativeFile.ReadLink(next) is { } target)
                 {
-                    return null;
+                    next = ++hops > 16 ? null : ResolveLinks(System.IO.Path.GetFullPath(System.IO.Path.Combine(current, target)), depth + 1, cache);
                 }
 
-                next = ResolveLinks(System.IO.Path.GetFullPath(System.IO.Path.Combine(current, target)), depth + 1);
-                if (next is null)
-                {
-                    return null;
-                }
+                cache[unresolved] = next;
+            }
+
+            if (next is null)
+            {
+                return null;
             }
 
             current = next;

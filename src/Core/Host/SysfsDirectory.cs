@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Win32.SafeHandles;
 
 namespace Passthru.Core.Host;
 
@@ -6,34 +7,22 @@ namespace Passthru.Core.Host;
 /// Reads attributes of one sysfs directory (a PCI device, an IOMMU group). A scan must survive a
 /// device that is hot-unplugged or an attribute it may not read, so every read answers "absent"
 /// (null) instead of throwing, and records a warning when an attribute that should be there
-/// could not be read.
+/// could not be read. Attributes are read relative to the directory, opened once.
 /// </summary>
-public sealed class SysfsDirectory(string absolutePath, ICollection<string> warnings)
+public sealed class SysfsDirectory(string absolutePath, ICollection<string> warnings) : IDisposable
 {
+    private HashSet<string>? _entries;
+    private SafeFileHandle? _handle;
+    private int _openError;
+
     public string Path { get; } = absolutePath;
+
+    /// <summary>The directory's entry names, listed once when first needed.</summary>
+    private HashSet<string> Entries => _entries ??= ListEntries();
 
     /// <summary>The attribute's text with the trailing newline removed, or null if absent or unreadable.</summary>
     public string? ReadText(string name, bool expected = false)
-    {
-        try
-        {
-            return System.Text.Encoding.UTF8.GetString(ReadToEnd(System.IO.Path.Combine(Path, name))).TrimEnd('\n', '\0', ' ');
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            if (expected)
-            {
-                warnings.Add($"{name}: missing (the device may have been removed during the scan)");
-            }
-
-            return null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            warnings.Add($"{name}: could not be read ({ex.Message})");
-            return null;
-        }
-    }
+        => ReadBytes(name, expected) is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes).TrimEnd('\n', '\0', ' ') : null;
 
     /// <summary>A hex attribute like <c>0x8086</c>, or null if absent or not hex.</summary>
     public uint? ReadHex(string name, bool expected = false)
@@ -74,45 +63,62 @@ public sealed class SysfsDirectory(string absolutePath, ICollection<string> warn
 
     /// <summary>The last path segment of a symlink's target (<c>driver</c> → <c>snd_hda_intel</c>), or null if there is no link.</summary>
     public string? ReadLinkName(string name)
-    {
-        try
-        {
-            var target = new FileInfo(System.IO.Path.Combine(Path, name)).LinkTarget;
-            return target is null ? null : System.IO.Path.GetFileName(target.TrimEnd('/'));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            warnings.Add($"{name}: link could not be read ({ex.Message})");
-            return null;
-        }
-    }
+        => NativeFile.ReadLink(System.IO.Path.Combine(Path, name)) is { } target ? System.IO.Path.GetFileName(target.TrimEnd('/')) : null;
 
     /// <summary>Raw bytes (PCI config space), or null. Reads to EOF: sysfs reports sizes that are not the content length.</summary>
-    public byte[]? ReadBytes(string name)
+    public byte[]? ReadBytes(string name, bool expected = false)
     {
-        try
+        var outcome = TryRead(name, out var content, out var errno);
+        if (outcome == NativeFile.Outcome.Read)
         {
-            return ReadToEnd(System.IO.Path.Combine(Path, name));
+            return content;
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+
+        if (outcome == NativeFile.Outcome.Failed)
         {
-            return null;
+            warnings.Add($"{name}: could not be read ({NativeFile.Describe(errno)})");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        else if (expected)
         {
-            warnings.Add($"{name}: could not be read ({ex.Message})");
-            return null;
+            warnings.Add($"{name}: missing (the device may have been removed during the scan)");
         }
+
+        return null;
     }
 
-    public bool Exists(string name) => System.IO.Path.Exists(System.IO.Path.Combine(Path, name));
+    private NativeFile.Outcome TryRead(string name, out byte[] content, out int errno)
+    {
+        if (_handle is null)
+        {
+            _handle = NativeFile.OpenDirectory(Path, out _openError);
+        }
 
-    /// <summary>Names of entries matching a pattern (<c>virtfn*</c>), or none if the directory vanished.</summary>
-    public IReadOnlyList<string> List(string pattern = "*")
+        if (_handle.IsInvalid)
+        {
+            content = [];
+            errno = _openError;
+            return NativeFile.IsAbsence(errno) ? NativeFile.Outcome.Absent : NativeFile.Outcome.Failed;
+        }
+
+        return NativeFile.TryReadAll(_handle, name, out content, out errno);
+    }
+
+    public bool Exists(string name) => Entries.Contains(name);
+
+    /// <summary>Names of entries starting with a prefix (<c>virtfn</c>), or all of them; none if the directory vanished.</summary>
+    public IReadOnlyList<string> List(string prefix = "")
+        => Entries.Where(e => e.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
+
+    /// <summary>Every entry, dot-names included (the default skips them as "hidden").</summary>
+    private static readonly EnumerationOptions AllEntries = new() { AttributesToSkip = 0, IgnoreInaccessible = true };
+
+    private HashSet<string> ListEntries()
     {
         try
         {
-            return Directory.EnumerateFileSystemEntries(Path, pattern).Select(System.IO.Path.GetFileName).OfType<string>().ToArray();
+            return new HashSet<string>(
+                new System.IO.Enumeration.FileSystemEnumerable<string>(Path, (ref System.IO.Enumeration.FileSystemEntry entry) => entry.FileName.ToString(), AllEntries),
+                StringComparer.Ordinal);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -120,15 +126,6 @@ public sealed class SysfsDirectory(string absolutePath, ICollection<string> warn
         }
     }
 
-    /// <summary>
-    /// Reads until EOF. File.ReadAllBytes trusts the reported length, but sysfs reports 4096 for
-    /// every attribute and a non-root read of <c>config</c> returns only 64 bytes.
-    /// </summary>
-    internal static byte[] ReadToEnd(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer, 4096);
-        return buffer.ToArray();
-    }
+
+    public void Dispose() => _handle?.Dispose();
 }

@@ -4,27 +4,21 @@ using Passthru.Core.Pci;
 namespace Passthru.Core.Scanning;
 
 /// <summary>Reads one PCI function's sysfs directory into a <see cref="PciDevice"/>.</summary>
-internal sealed class PciDeviceReader(HostRoot root, PciIds ids)
+internal sealed class PciDeviceReader(HostRoot root, PciIds ids, IReadOnlyDictionary<PciAddress, IReadOnlyList<HostInterface>> hostInterfaces)
 {
     internal const string DevicesDirectory = "sys/bus/pci/devices";
 
-    /// <summary>
-    /// How deep below a function to look for the disks, interfaces and cards the host uses through
-    /// it. A SATA disk sits at <c>ata1/host0/target0:0:0/0:0:0:0/block/sda</c>: six levels.
-    /// </summary>
-    private const int HostInterfaceSearchDepth = 7;
+    private readonly Dictionary<string, string?> _resolvedPaths = [];
 
-    /// <summary>Reads the device, or returns null if it vanished before its directory could be resolved.</summary>
-    public PciDevice? Read(PciAddress address)
+    /// <summary>The device's real directory, or null if it vanished. Not thread-safe (it shares a cache of resolved paths).</summary>
+    public string? ResolveDirectory(PciAddress address)
+        => root.RealPath($"{DevicesDirectory}/{address}", _resolvedPaths) is { } path && Directory.Exists(path) ? path : null;
+
+    /// <summary>Reads the device from its resolved directory. Safe to call in parallel.</summary>
+    public PciDevice Read(PciAddress address, string realPath)
     {
         var warnings = new List<string>();
-        var realPath = root.RealPath($"{DevicesDirectory}/{address}");
-        if (realPath is null || !Directory.Exists(realPath))
-        {
-            return null;
-        }
-
-        var dir = new SysfsDirectory(realPath, warnings);
+        using var dir = new SysfsDirectory(realPath, warnings);
         var relativePath = root.ToRelative(realPath);
         var vendor = (ushort?)dir.ReadHex("vendor", expected: true);
         var device = (ushort?)dir.ReadHex("device", expected: true);
@@ -57,14 +51,37 @@ internal sealed class PciDeviceReader(HostRoot root, PciIds ids)
             IsBridge = IsBridge(config, classCode),
             MultifunctionSiblings = [],
             BootVga = dir.ReadText("boot_vga") is { } bootVga ? bootVga == "1" : null,
-            ResetMethods = dir.ReadText("reset_method")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
+            ResetMethods = ReadResetMethods(dir),
             NumaNode = dir.ReadInt("numa_node"),
             Sriov = ReadSriov(dir),
-            HostInterfaces = FindHostInterfaces(realPath),
+            HostInterfaces = hostInterfaces.GetValueOrDefault(address) ?? [],
             Config = config,
             Warnings = warnings,
         };
     }
+
+    /// <summary>
+    /// Re-reads only what changes while a device stays in place: its driver, <c>driver_override</c>,
+    /// <c>reset_method</c> (root may write it) and SR-IOV's enabled VFs. Identity, config space and
+    /// position come from <paramref name="known"/>, read when the device's directory was created.
+    /// </summary>
+    public PciDevice Refresh(PciDevice known, string realPath)
+    {
+        var warnings = new List<string>();
+        using var dir = new SysfsDirectory(realPath, warnings);
+        return known with
+        {
+            Driver = dir.ReadLinkName("driver"),
+            DriverOverride = ReadDriverOverride(dir),
+            ResetMethods = ReadResetMethods(dir),
+            Sriov = known.Sriov is null ? null : ReadSriov(dir),
+            HostInterfaces = hostInterfaces.GetValueOrDefault(known.Address) ?? [],
+            Warnings = warnings.Count == 0 ? known.Warnings : [.. known.Warnings.Union(warnings)],
+        };
+    }
+
+    private static IReadOnlyList<string> ReadResetMethods(SysfsDirectory dir)
+        => dir.ReadText("reset_method")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
 
     private PciNames Names(ushort? vendor, ushort? device, ushort? subVendor, ushort? subDevice, uint? classCode)
     {
@@ -144,82 +161,12 @@ internal sealed class PciDeviceReader(HostRoot root, PciIds ids)
             return null;
         }
 
-        var virtualFunctions = dir.List("virtfn*")
+        var virtualFunctions = dir.List("virtfn")
             .Select(dir.ReadLinkName)
             .Select(name => PciAddress.TryParse(name, out var vf) ? vf : (PciAddress?)null)
             .OfType<PciAddress>()
             .Order()
             .ToArray();
         return new SriovInfo(total ?? 0, dir.ReadInt("sriov_numvfs") ?? 0, virtualFunctions, physicalFunction);
-    }
-
-    /// <summary>
-    /// Finds class devices below the function whose <c>subsystem</c> link names block, net, drm or
-    /// sound: <c>net/enp1s0</c>, <c>virtio2/block/vda</c>, <c>nvme/nvme0/nvme0n1</c>, <c>sound/card0</c>.
-    /// Child PCI functions (behind a bridge) are devices of their own and are not searched.
-    /// </summary>
-    private static IReadOnlyList<HostInterface> FindHostInterfaces(string devicePath)
-    {
-        var found = new List<HostInterface>();
-        Search(new DirectoryInfo(devicePath), 0);
-        return found;
-
-        void Search(DirectoryInfo dir, int depth)
-        {
-            IEnumerable<DirectoryInfo> children;
-            try
-            {
-                children = dir.EnumerateDirectories().ToArray();
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return;
-            }
-
-            foreach (var child in children)
-            {
-                if (child.LinkTarget is not null || PciAddress.TryParse(child.Name, out _))
-                {
-                    continue;
-                }
-
-                var kind = SubsystemKind(child);
-                if (kind is { } k)
-                {
-                    // A partition (sda1) is part of its disk; the disk is what the host uses.
-                    if (k != HostInterfaceKind.Block || !File.Exists(Path.Combine(child.FullName, "partition")))
-                    {
-                        found.Add(new HostInterface(k, child.Name));
-                    }
-                }
-                else if (depth < HostInterfaceSearchDepth)
-                {
-                    Search(child, depth + 1);
-                }
-            }
-        }
-    }
-
-    private static HostInterfaceKind? SubsystemKind(DirectoryInfo dir)
-    {
-        // Read the link's text, not its target: in a captured tree the class directories it points to are absent.
-        string? target;
-        try
-        {
-            target = new FileInfo(Path.Combine(dir.FullName, "subsystem")).LinkTarget;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-
-        return Path.GetFileName(target) switch
-        {
-            "block" => HostInterfaceKind.Block,
-            "net" => HostInterfaceKind.Net,
-            "drm" => HostInterfaceKind.Drm,
-            "sound" => HostInterfaceKind.Sound,
-            _ => null,
-        };
     }
 }

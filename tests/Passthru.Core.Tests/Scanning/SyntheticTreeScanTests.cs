@@ -132,5 +132,61 @@ public sealed class SyntheticTreeScanTests : IDisposable
         Assert.Contains("bridge", assessment.Summary, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Rescan_DriverChangedInPlace_IsSeen()
+    {
+        _tree.AddDevice("pci0000:00/0000:00:1b.0", 0x8086, 0x293e, 0x040300, "snd_hda_intel", group: 1);
+        var scanner = new HostScanner(new HostRoot(_tree.Root), PciIds.Empty, TimeProvider.System);
+        Assert.Equal("snd_hda_intel", scanner.Scan().Devices[0].Driver);
+
+        var driverLink = _tree.Path("sys/devices/pci0000:00/0000:00:1b.0/driver");
+        File.Delete(driverLink);
+        Directory.CreateDirectory(_tree.Path("sys/bus/pci/drivers/vfio-pci"));
+        File.CreateSymbolicLink(driverLink, "../../../bus/pci/drivers/vfio-pci");
+        File.WriteAllText(_tree.Path("sys/devices/pci0000:00/0000:00:1b.0/driver_override"), "vfio-pci\n");
+        File.WriteAllText(_tree.Path("sys/devices/pci0000:00/0000:00:1b.0/reset_method"), "bus\n");
+
+        var device = scanner.Scan().Devices[0];
+        Assert.Equal("vfio-pci", device.Driver);
+        Assert.Equal("vfio-pci", device.DriverOverride);
+        Assert.Equal(["bus"], device.ResetMethods);
+    }
+
+    [Fact]
+    public void Rescan_OtherCardAtSameAddress_IsReadAfresh()
+    {
+        // Swapping cards (or a remove and rescan) makes a new sysfs directory: the scan must not show the old card.
+        _tree.AddDevice("pci0000:00/0000:00:1b.0", 0x8086, 0x293e, 0x040300, "snd_hda_intel", group: 1);
+        var scanner = new HostScanner(new HostRoot(_tree.Root), PciIds.Empty, TimeProvider.System);
+        Assert.Equal((ushort)0x8086, scanner.Scan().Devices[0].VendorId);
+
+        // Past the file system's coarse clock tick, as a real card swap always is.
+        Thread.Sleep(50);
+        Directory.Delete(_tree.Path("sys/devices/pci0000:00/0000:00:1b.0"), recursive: true);
+        File.Delete(_tree.Path("sys/bus/pci/devices/0000:00:1b.0"));
+        File.Delete(_tree.Path("sys/kernel/iommu_groups/1/devices/0000:00:1b.0"));
+        _tree.AddDevice("pci0000:00/0000:00:1b.0", 0x1022, 0x15e3, 0x040300, "snd_hda_intel", group: 1);
+
+        var device = scanner.Scan().Devices[0];
+        Assert.Equal((ushort)0x1022, device.VendorId);
+        Assert.Equal((ushort)0x15e3, device.DeviceId);
+    }
+
+    [Fact]
+    public void Rescan_DeviceRemoved_IsGoneFromTheNextScan()
+    {
+        _tree.AddDevice("pci0000:00/0000:00:1b.0", 0x8086, 0x293e, 0x040300, group: 1)
+             .AddDevice("pci0000:00/0000:00:1c.0", 0x8086, 0x10d3, 0x020000, group: 2);
+        var scanner = new HostScanner(new HostRoot(_tree.Root), PciIds.Empty, TimeProvider.System);
+        Assert.Equal(2, scanner.Scan().Devices.Count);
+
+        File.Delete(_tree.Path("sys/bus/pci/devices/0000:00:1c.0"));
+        Directory.Delete(_tree.Path("sys/devices/pci0000:00/0000:00:1c.0"), recursive: true);
+
+        var host = scanner.Scan();
+        Assert.Equal("0000:00:1b.0", Assert.Single(host.Devices).Address.ToString());
+        Assert.DoesNotContain(host.Groups, g => g.Number == 2);
+    }
+
     public void Dispose() => _tree.Dispose();
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Mode "capture": fixture snapshots of this guest in several binding states.
 # Sourced by /init (guestlib.sh loaded); /out/snapshots/<name>.tar per snapshot.
 #
@@ -16,7 +17,7 @@ else lab_die "no IOMMU in /sys/class/iommu"; fi
 [ -n "$(ls /sys/kernel/iommu_groups)" ] || lab_die "IOMMU $iommu present but no IOMMU groups"
 
 lab_show_state
-initial=$(for d in /sys/bus/pci/devices/*; do echo "${d##*/}=$(pci_driver "${d##*/}")"; done)
+initial=$(lab_drivers)
 lab_snapshot "$iommu-initial" "every device on its host driver ($iommu IOMMU)"
 
 if [ "$iommu" = intel ]; then
@@ -36,7 +37,7 @@ if [ "$iommu" = intel ]; then
 
   # Give everything back and check that the host drivers return.
   for a in $RENOIR $SOLO_HDA; do pci_restore $a; done
-  final=$(for d in /sys/bus/pci/devices/*; do echo "${d##*/}=$(pci_driver "${d##*/}")"; done)
+  final=$(lab_drivers)
   [ "$initial" = "$final" ] || { echo "$initial" > /tmp/a; echo "$final" > /tmp/b; diff /tmp/a /tmp/b || true; lab_die "restore did not bring back the initial drivers"; }
   lab_log "restore: all drivers back"
 fi

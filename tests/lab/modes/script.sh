@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Mode "script": run /out/lab-script.sh (written by the caller into run.sh's
 # OUTDIR, which the guest sees as /out) with guestlib.sh loaded. Its exit code
 # is the run's result. For host programs, call lab_host_chroot first and then

@@ -1,0 +1,15 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using Passthru.Benchmarks;
+
+// `compare [TREE] [RUNS]`: wall-time comparison with lspci and the shell loop (benchmarks/compare.sh).
+// Anything else goes to BenchmarkDotNet (e.g. `--filter '*'`).
+if (args.Length > 0 && args[0] == "compare")
+{
+    var tree = args.Length > 1 ? args[1] : BenchmarkTrees.LargestCaptured();
+    var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50;
+    return LspciComparison.Run(tree, runs);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(ScanBenchmarks).Assembly).Run(args);
+return 0;

@@ -39,13 +39,7 @@ public static class CapturedTrees
         }
 
         var staging = $"{destination}.{Environment.ProcessId}.tmp";
-        Directory.CreateDirectory(staging);
-        using (var file = File.OpenRead(archive))
-        using (var gzip = new GZipStream(file, CompressionMode.Decompress))
-        {
-            TarFile.ExtractToDirectory(gzip, staging, overwriteFiles: true);
-        }
-
+        ExtractArchive(archive, staging);
         File.WriteAllText(System.IO.Path.Combine(staging, ".complete"), archive);
         try
         {
@@ -58,6 +52,15 @@ public static class CapturedTrees
         }
 
         return destination;
+    }
+
+    /// <summary>Unpacks a tar.gz, symlinks kept as links.</summary>
+    public static void ExtractArchive(string archive, string destination)
+    {
+        Directory.CreateDirectory(destination);
+        using var file = File.OpenRead(archive);
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        TarFile.ExtractToDirectory(gzip, destination, overwriteFiles: true);
     }
 }
 

@@ -13,6 +13,7 @@ public sealed class IsolationAnalyzer
     private readonly IReadOnlyDictionary<PciAddress, PciDevice> _devices;
     private readonly Dictionary<PciAddress, PciAddress> _parent = [];
     private readonly List<(PciAddress A, PciAddress B, IsolationReason Reason)> _merges = [];
+    private ILookup<PciAddress, (PciAddress A, PciAddress B, IsolationReason Reason)> _mergesByGroup = null!;
 
     private IsolationAnalyzer(IReadOnlyDictionary<PciAddress, PciDevice> devices) => _devices = devices;
 
@@ -38,7 +39,12 @@ public sealed class IsolationAnalyzer
             return [];
         }
 
-        var inGroup = _merges.Where(m => members.Contains(m.A) && members.Contains(m.B)).ToArray();
+        // Merges are filed under their predicted group: look only in the predicted groups of these members.
+        var memberSet = members.ToHashSet();
+        var inGroup = members.Where(_parent.ContainsKey).Select(Find).Distinct()
+            .SelectMany(root => _mergesByGroup[root])
+            .Where(m => memberSet.Contains(m.A) && memberSet.Contains(m.B))
+            .ToArray();
 
         // One reason per culprit, listing every device it affects (the merges are per device).
         var reasons = inGroup
@@ -74,6 +80,7 @@ public sealed class IsolationAnalyzer
             MergeFunctionsWithoutAcs(alias);
         }
 
+        _mergesByGroup = _merges.ToLookup(m => Find(m.A));
         PredictedGroups = _devices.Keys
             .GroupBy(Find)
             .Select(g => (IReadOnlyList<PciAddress>)g.Order().ToArray())

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The one command that runs every test, on a fresh machine or a developer's:
+#   ./test.sh
+# It installs what the tests need (Debian's Chromium and pciutils; the lab's qemu and kernel via
+# tests/lab/build.sh), boots the lab once to capture a real kernel's sysfs afresh, then builds the
+# solution once and runs all test projects against the build.
+#
+# PASSTHRU_SKIP_LAB=1 skips the lab boot (about a minute) for quick local runs; the tests that need
+# it then report as skipped, with the reason.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+log() { echo "test.sh: $*" >&2; }
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v lspci >/dev/null || missing+=(pciutils)
+[ -f /usr/share/misc/pci.ids ] || missing+=(pci.ids)
+fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+results=$(pwd)/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+if [ "${PASSTHRU_SKIP_LAB:-0}" != 1 ]; then
+    # A real kernel with a real IOMMU, booted in qemu: the fresh capture is compared with the
+    # committed fixtures by FreshCaptureTests.
+    fresh=$(mktemp -d /tmp/passthru-fresh-capture.XXXXXX)
+    trap 'rm -rf "$fresh"' EXIT
+    log "booting the lab (tests/lab/capture.sh)"
+    CAPTURE_DEST=$fresh tests/lab/capture.sh > "$results/lab-capture.log" 2>&1 \
+        || { tail -n 40 "$results/lab-capture.log" >&2; log "the lab capture failed (log: $results/lab-capture.log)"; exit 1; }
+    export PASSTHRU_FRESH_CAPTURE=$fresh
+fi
+
+log "building"
+dotnet build Passthru.sln -c Release -nologo -clp:ErrorsOnly
+
+status=0
+for project in tests/Passthru.Core.Tests tests/Passthru.Web.Tests tests/Passthru.Browser.Tests; do
+    name=$(basename "$project")
+    log "running $name"
+    dotnet test "$project" -c Release --no-build --nologo \
+        --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+        2>&1 | tee "$results/$name.log" || status=1
+done
+
+# One closing line for all projects, from dotnet test's own per-project summaries.
+cat "$results"/Passthru.*.log | awk '
+    /^(Passed|Failed)!/ {
+        for (i = 1; i <= NF; i++) {
+            gsub(",", "", $(i + 1))
+            if ($i == "Failed:") failed += $(i + 1)
+            if ($i == "Passed:") passed += $(i + 1)
+            if ($i == "Skipped:") skipped += $(i + 1)
+        }
+        runs++
+    }
+    END {
+        if (runs < 3) { print "test.sh: a test project did not report a summary" > "/dev/stderr"; failed += 1 }
+        printf "total: %d passed, %d failed, %d skipped\n", passed, failed, skipped
+        exit failed > 0
+    }' || status=1
+
+exit $status

@@ -20,7 +20,7 @@ public sealed class DashboardServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = PassthruApp.Build(
-            ["--urls", "http://127.0.0.1:0", "--host-root", CapturedTrees.Path(Tree), "--Passthru:PciIdsPath", "/usr/share/misc/pci.ids"],
+            ["--urls", "http://127.0.0.1:0", "--host-root", CapturedTrees.Path(Tree), "--Passthru:PciIdsPath", TreeScan.SystemPciIds],
             builder =>
             {
                 // Static web assets (blazor.web.js, Radzen's scripts and themes) come from the build's manifest, as under `dotnet run`.

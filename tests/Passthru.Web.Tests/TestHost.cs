@@ -9,7 +9,7 @@ namespace Passthru.Web.Tests;
 /// <summary>The dashboard's host model over a captured real-kernel tree, with the names lspci uses.</summary>
 internal static class TestHost
 {
-    public const string PciIds = "/usr/share/misc/pci.ids";
+    public const string PciIds = TreeScan.SystemPciIds;
 
     public static HostModel Model(string capturedTree) => new(
         Options.Create(new PassthruOptions { HostRoot = CapturedTrees.Path(capturedTree), PciIdsPath = PciIds }),

@@ -1,11 +1,12 @@
 using Passthru.Core.Pci;
+using Passthru.TestSupport;
 
 namespace Passthru.Core.Tests.Pci;
 
 public class PciIdsTests
 {
     /// <summary>The file lspci uses on Debian (package pciutils, installed by the test command).</summary>
-    private const string SystemPciIds = "/usr/share/misc/pci.ids";
+    private const string SystemPciIds = TreeScan.SystemPciIds;
 
     private const string Sample = """
         # A comment

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Passthru.Core.Host;
 using Passthru.Core.Iommu;
 using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
@@ -10,12 +9,9 @@ namespace Passthru.Core.Tests.Scanning;
 /// <summary>The scan on sysfs trees captured from a real kernel (tests/lab), checked against lspci and the kernel's own groups.</summary>
 public class CapturedTreeScanTests
 {
-    private static readonly Lazy<PciIds> SystemIds = new(() => PciIds.Load("/usr/share/misc/pci.ids"));
-
     public static TheoryDataRows Trees => CapturedTrees.All;
 
-    internal static HostSnapshot Scan(string tree)
-        => new HostScanner(new HostRoot(CapturedTrees.Path(tree)), SystemIds.Value, TimeProvider.System).Scan();
+    private static HostSnapshot Scan(string tree) => TreeScan.Scan(CapturedTrees.Path(tree));
 
     [Fact]
     public void Fixtures_AllFourSnapshotsArePresent()
@@ -55,6 +51,19 @@ public class CapturedTreeScanTests
     [Theory]
     [MemberData(nameof(Trees))]
     public void Scan_ReadsWithoutWarnings(string tree) => Assert.Empty(Scan(tree).Warnings);
+
+    [Theory]
+    [MemberData(nameof(Trees))]
+    public void Groups_FromDeviceLinks_EqualTheGroupsDirectories(string tree)
+    {
+        // The scan takes membership from each device's iommu_group link; the kernel also lists it per group.
+        var root = CapturedTrees.Path(tree);
+        var listed = Directory.GetDirectories(Path.Combine(root, "sys/kernel/iommu_groups"))
+            .Select(g => $"{Path.GetFileName(g)}: {string.Join(" ", Directory.GetFileSystemEntries(Path.Combine(g, "devices")).Select(Path.GetFileName).Order(StringComparer.Ordinal))}")
+            .Order(StringComparer.Ordinal);
+        var scanned = Scan(tree).Groups.Select(g => $"{g.Number}: {string.Join(" ", g.Members)}").Order(StringComparer.Ordinal);
+        Assert.Equal(listed, scanned);
+    }
 
     [Theory]
     [MemberData(nameof(Trees))]

@@ -1,5 +1,3 @@
-using Passthru.Core.Host;
-using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
 using Passthru.TestSupport;
 
@@ -11,8 +9,6 @@ namespace Passthru.Core.Tests.Scanning;
 /// </summary>
 public class FreshCaptureTests
 {
-    private static readonly Lazy<PciIds> SystemIds = new(() => PciIds.Load("/usr/share/misc/pci.ids"));
-
     [LabFact]
     public void FreshCapture_SameSnapshotsAsCommitted()
     {
@@ -25,8 +21,8 @@ public class FreshCaptureTests
     {
         foreach (var name in CapturedTrees.Names)
         {
-            var committed = Scan(CapturedTrees.Path(name));
-            var fresh = Scan(FreshCapture.Path(name));
+            var committed = TreeScan.Scan(CapturedTrees.Path(name));
+            var fresh = TreeScan.Scan(FreshCapture.Path(name));
 
             Assert.Equal(Describe(committed.Devices), Describe(fresh.Devices));
             Assert.Equal(committed.Groups.Select(g => $"{g.Number}:{string.Join(",", g.Members)}:{g.IsViable}"),
@@ -35,8 +31,6 @@ public class FreshCaptureTests
             Assert.Empty(fresh.Warnings);
         }
     }
-
-    private static HostSnapshot Scan(string tree) => new HostScanner(new HostRoot(tree), SystemIds.Value, TimeProvider.System).Scan();
 
     private static IEnumerable<string> Describe(IEnumerable<PciDevice> devices)
         => devices.Select(d => $"{d.Address} [{d.IdPair}] {d.ClassCode:x6} {d.Driver ?? "-"} g{d.IommuGroup} " +

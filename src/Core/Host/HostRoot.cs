@@ -25,8 +25,6 @@ public sealed class HostRoot
     /// <summary>The absolute, normalised root directory.</summary>
     public string Path { get; }
 
-    public bool IsRealRoot => Path == "/";
-
     /// <summary>The absolute path of <paramref name="relativePath"/> under the root.</summary>
     /// <exception cref="ArgumentException">The path is rooted, holds a NUL or climbs out with <c>..</c>.</exception>
     public string Resolve(string relativePath)

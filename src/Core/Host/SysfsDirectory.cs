@@ -103,8 +103,6 @@ public sealed class SysfsDirectory(string absolutePath, ICollection<string> warn
         return NativeFile.TryReadAll(_handle, name, out content, out errno);
     }
 
-    public bool Exists(string name) => Entries.Contains(name);
-
     /// <summary>Names of entries starting with a prefix (<c>virtfn</c>), or all of them; none if the directory vanished.</summary>
     public IReadOnlyList<string> List(string prefix = "")
         => Entries.Where(e => e.StartsWith(prefix, StringComparison.Ordinal)).ToArray();

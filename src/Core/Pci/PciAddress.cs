@@ -64,9 +64,6 @@ public readonly record struct PciAddress(ushort Domain, byte Bus, byte Device, b
     public static PciAddress Parse(string text)
         => TryParse(text, out var address, out var error) ? address : throw new FormatException(error);
 
-    /// <summary>The same slot (domain, bus, device): functions of one multifunction device.</summary>
-    public bool IsSameSlot(PciAddress other) => Domain == other.Domain && Bus == other.Bus && Device == other.Device;
-
     public override string ToString()
         => string.Create(CultureInfo.InvariantCulture, $"{Domain:x4}:{Bus:x2}:{Device:x2}.{Function:x1}");
 

@@ -124,8 +124,6 @@ public sealed class PciIds
         return deviceClass?.Subclasses.GetValueOrDefault((byte)(classCode >> 8))?.Name ?? deviceClass?.Name;
     }
 
-    public string? BaseClassName(uint classCode) => _classes.GetValueOrDefault((byte)(classCode >> 16))?.Name;
-
     public string? ProgrammingInterfaceName(uint classCode)
         => _classes.GetValueOrDefault((byte)(classCode >> 16))?.Subclasses.GetValueOrDefault((byte)(classCode >> 8))
             ?.ProgrammingInterfaces.GetValueOrDefault((byte)classCode);

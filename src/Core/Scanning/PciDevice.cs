@@ -73,10 +73,8 @@ public sealed record PciDevice
 }
 
 /// <summary>Names from pci.ids; each null when the file lacks it.</summary>
-public sealed record PciNames(string? Vendor, string? Device, string? SubsystemVendor, string? Subsystem, string? Class)
-{
-    public static readonly PciNames None = new(null, null, null, null, null);
-}
+/// <param name="ProgrammingInterface">The class's programming interface, e.g. "XHCI" for a USB controller.</param>
+public sealed record PciNames(string? Vendor, string? Device, string? SubsystemVendor, string? Subsystem, string? Class, string? ProgrammingInterface = null);
 
 public sealed record SriovInfo(int TotalVfs, int NumVfs, IReadOnlyList<PciAddress> VirtualFunctions, PciAddress? PhysicalFunction);
 

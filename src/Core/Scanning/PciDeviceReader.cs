@@ -100,7 +100,8 @@ internal sealed class PciDeviceReader(HostRoot root, PciIds ids, IReadOnlyDictio
             deviceName,
             subVendor is { } subVendorId ? ids.VendorName(subVendorId) : null,
             subsystemName,
-            classCode is { } c ? ids.ClassName(c) : null);
+            classCode is { } c ? ids.ClassName(c) : null,
+            classCode is { } p ? ids.ProgrammingInterfaceName(p) : null);
     }
 
     private static string? ReadDriverOverride(SysfsDirectory dir)

@@ -141,6 +141,9 @@ public class CapturedTreeScanTests
         Assert.Contains("pm", host.Find(PciAddress.Parse("0000:05:00.0"))!.ResetMethods);
         Assert.True(host.Find(PciAddress.Parse("0000:04:00.0"))!.BootVga);
         Assert.Equal("identity", host.Groups[0].Type);  // iommu=pt
+        var usb = host.Find(PciAddress.Parse("0000:04:00.1"))!;
+        Assert.Equal("USB controller", usb.Names.Class);
+        Assert.Equal("XHCI", usb.Names.ProgrammingInterface);
     }
 
     [Fact]

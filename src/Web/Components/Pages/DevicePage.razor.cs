@@ -54,7 +54,9 @@ public partial class DevicePage
             yield return ("Vendor:device", $"[{d.IdPair}]");
             yield return ("Subsystem", d.SubsystemVendorId is { } sv && d.SubsystemDeviceId is { } sd
                 ? $"[{sv:x4}:{sd:x4}] {d.Names.SubsystemVendor} {d.Names.Subsystem}".TrimEnd() : "unknown");
-            yield return ("Class", d.ClassCode is { } c ? $"{c:x6} {d.Names.Class}" : "unknown");
+            yield return ("Class", d.ClassCode is { } c
+                ? $"{c:x6} {d.Names.Class}{(d.Names.ProgrammingInterface is { } progIf ? $" ({progIf})" : "")}"
+                : "unknown");
             yield return ("Revision", d.Revision is { } r ? $"{r:x2}" : "unknown");
             yield return ("Driver", d.Driver ?? "none");
             yield return ("driver_override", d.DriverOverride ?? "unset");

@@ -17,6 +17,13 @@ public partial class HostPage
     private string Verdict => Host!.Checks.Any(c => c.Status == CheckStatus.Fail) ? "Not ready"
         : Host.Checks.Any(c => c.Status == CheckStatus.Warn) ? "Ready, with warnings" : "Ready";
 
+    private string CpuName => Host!.Facts.CpuVendor switch
+    {
+        CpuVendor.Intel => "Intel",
+        CpuVendor.Amd => "AMD",
+        _ => "unknown",
+    };
+
     private string SoloGroups => Host!.Groups.Count(g => g.Members.Count == 1).ToString(CultureInfo.InvariantCulture);
 
     protected override async Task OnInitializedAsync() => Host = await Model.ScanAsync();

@@ -15,8 +15,8 @@ public sealed class GroupsPageBrowserTests(DashboardServer server, BrowserFixtur
             await page.Locator(".group-card").First.WaitForAsync();
             var allGroups = await page.Locator(".group-card").CountAsync();
 
-            // Typing needs the interactive circuit; wait for Blazor to attach before typing.
-            await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+            // Typing needs the interactive circuit: wait until the layout says it is live.
+            await page.Locator("[data-interactive=true]").WaitForAsync();
             await page.Locator("#filter-text").PressSequentiallyAsync("Audio");
             await Expect(page.Locator(".group-card")).Not.ToHaveCountAsync(allGroups);
 
@@ -33,6 +33,31 @@ public sealed class GroupsPageBrowserTests(DashboardServer server, BrowserFixtur
             {
                 await Expect(card).ToContainTextAsync("Audio device");
             }
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task GroupsPage_ClassFilter_ShowsOnlyGroupsWithThatClass()
+    {
+        var page = await browser.Browser.NewPageAsync();
+        try
+        {
+            await page.GotoAsync(new Uri(server.BaseAddress, "groups").ToString());
+            await page.Locator(".group-card").First.WaitForAsync();
+            await page.Locator("[data-interactive=true]").WaitForAsync();
+            var allGroups = await page.Locator(".group-card").CountAsync();
+
+            await page.Locator("#filter-class").ClickAsync();
+            await page.Locator(".rz-dropdown-item", new() { HasText = "USB controller" }).ClickAsync();
+
+            await Expect(page.Locator(".group-card")).ToHaveCountAsync(1);
+            await Expect(page.Locator(".group-card tr.match")).ToHaveCountAsync(1);
+            await Expect(page.Locator(".group-card tr.match")).ToContainTextAsync("0000:04:00.1");
+            await Expect(page.Locator("#group-count")).ToContainTextAsync($"1 of {allGroups} groups");
         }
         finally
         {

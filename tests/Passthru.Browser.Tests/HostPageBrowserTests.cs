@@ -18,7 +18,7 @@ public sealed class HostPageBrowserTests(DashboardServer server, BrowserFixture 
             await page.EvaluateAsync("() => document.fonts.ready");
             await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "host-light.png"), FullPage = true });
 
-            await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+            await page.Locator("[data-interactive=true]").WaitForAsync();
             await page.Locator(".rz-appearance-toggle, button:has(i:text('dark_mode'))").First.ClickAsync();
             await Assertions.Expect(page.Locator("link[href*='material-dark']")).ToHaveCountAsync(1);
 

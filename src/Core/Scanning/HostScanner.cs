@@ -19,45 +19,6 @@ public sealed class HostScanner(HostRoot root, PciIds ids, TimeProvider timeProv
 
     public HostRoot Root => root;
 
-    /// <summary>How one device will be read: from what an earlier scan knew, or afresh. Serial: path resolution shares a cache.</summary>
-    private DevicePlan Plan(PciDeviceReader reader, PciAddress address)
-    {
-        var link = ReadLink($"{PciDeviceReader.DevicesDirectory}/{address}");
-        if (_known.Lookup(address, link) is { } known)
-        {
-            return new DevicePlan(address, link, known.Directory, known);
-        }
-
-        return new DevicePlan(address, link, reader.ResolveDirectory(address), null);
-    }
-
-    private PciDevice? Read(PciDeviceReader reader, DevicePlan plan)
-    {
-        if (plan.Directory is null)
-        {
-            return null;
-        }
-
-        if (plan.Known is { } known)
-        {
-            return reader.Refresh(known.Device, plan.Directory);
-        }
-
-        // The identity is taken before reading: if the directory is replaced meanwhile, the entry will not match next time.
-        var hasIdentity = NativeFile.TryGetIdentity(plan.Directory, out var identity);
-        var device = reader.Read(plan.Address, plan.Directory);
-        if (hasIdentity && plan.Link is not null && device.VendorId is not null)
-        {
-            _known.Remember(plan.Address, plan.Link, plan.Directory, identity, device);
-        }
-
-        return device;
-    }
-
-    private string? ReadLink(string relativePath) => NativeFile.ReadLink(root.Resolve(relativePath));
-
-    private sealed record DevicePlan(PciAddress Address, string? Link, string? Directory, KnownDevices.Entry? Known);
-
     public HostSnapshot Scan()
     {
         var warnings = new List<string>();
@@ -97,6 +58,45 @@ public sealed class HostScanner(HostRoot root, PciIds ids, TimeProvider timeProv
             PciIdsSource = ids.SourcePath,
         };
     }
+
+    /// <summary>How one device will be read: from what an earlier scan knew, or afresh. Serial: path resolution shares a cache.</summary>
+    private DevicePlan Plan(PciDeviceReader reader, PciAddress address)
+    {
+        var link = ReadLink($"{PciDeviceReader.DevicesDirectory}/{address}");
+        if (_known.Lookup(address, link) is { } known)
+        {
+            return new DevicePlan(address, link, known.Directory, known);
+        }
+
+        return new DevicePlan(address, link, reader.ResolveDirectory(address), null);
+    }
+
+    private PciDevice? Read(PciDeviceReader reader, DevicePlan plan)
+    {
+        if (plan.Directory is null)
+        {
+            return null;
+        }
+
+        if (plan.Known is { } known)
+        {
+            return reader.Refresh(known.Device, plan.Directory);
+        }
+
+        // The identity is taken before reading: if the directory is replaced meanwhile, the entry will not match next time.
+        var hasIdentity = NativeFile.TryGetIdentity(plan.Directory, out var identity);
+        var device = reader.Read(plan.Address, plan.Directory);
+        if (hasIdentity && plan.Link is not null && device.VendorId is not null)
+        {
+            _known.Remember(plan.Address, plan.Link, plan.Directory, identity, device);
+        }
+
+        return device;
+    }
+
+    private string? ReadLink(string relativePath) => NativeFile.ReadLink(root.Resolve(relativePath));
+
+    private sealed record DevicePlan(PciAddress Address, string? Link, string? Directory, KnownDevices.Entry? Known);
 
     private List<PciAddress> ListAddresses(List<string> warnings)
     {

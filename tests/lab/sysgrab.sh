@@ -64,6 +64,8 @@ copy_tree /sys/bus/pci /sys/kernel/iommu_groups /sys/class/iommu /sys/devices/vi
 # vfio's char devices and the class links of the PCI functions' children.
 copy_tree /sys/class/vfio /sys/class/vfio-dev /sys/devices/virtual/vfio /sys/devices/virtual/misc/vfio
 copy_tree /sys/class/net /sys/class/block /sys/class/sound /sys/class/drm
+# What the safety rules read: input devices (a keyboard on a USB controller), the consoles (fbcon on the boot VGA).
+copy_tree /sys/class/input /sys/class/vtconsole /sys/devices/virtual/vtconsole
 # vfio modules (vfio, vfio_pci, vfio_pci_core, vfio_iommu_type1, ...), without
 # their ELF notes and section addresses.
 for m in /sys/module/vfio*; do
@@ -92,9 +94,10 @@ done
 
 stamp "placeholders made"
 # ------------------------------------------------------------ procfs, etc
-mkdir -p "$DEST/proc" "$DEST/etc" "$DEST/usr/lib" "$DEST/dev/vfio"
-for f in interrupts cmdline cpuinfo mounts swaps modules iomem ioports version; do
-  cat "/proc/$f" > "$DEST/proc/$f"
+mkdir -p "$DEST/proc/net" "$DEST/proc/bus/input" "$DEST/etc" "$DEST/usr/lib" "$DEST/dev/vfio"
+for f in interrupts cmdline cpuinfo mounts swaps modules iomem ioports version \
+         net/route net/if_inet6 net/fib_trie bus/input/devices; do
+  cat "/proc/$f" > "$DEST/proc/$f" 2>/dev/null || : > "$DEST/proc/$f"
 done
 cp -a /etc/os-release "$DEST/etc/"          # a relative link, as on Debian
 cp -a /usr/lib/os-release "$DEST/usr/lib/"

@@ -125,6 +125,49 @@ internal static unsafe partial class NativeFile
         return length <= 0 ? null : System.Text.Encoding.UTF8.GetString(buffer, (int)length);
     }
 
+    /// <summary>
+    /// Writes a sysfs attribute in one write(2), as the kernel expects (an attribute is a single
+    /// store call), and returns 0 or the errno: drivers_probe answers EINVAL when a driver refused
+    /// the device, unbind ENODEV when nothing was bound. O_NOFOLLOW: a link is never written through.
+    /// </summary>
+    public static int Write(string path, string text)
+    {
+        const int writeOnly = 1; // O_WRONLY
+        var fd = Open(path, writeOnly | NoFollow | CloseOnExec);
+        if (fd < 0)
+        {
+            return Marshal.GetLastPInvokeError();
+        }
+
+        try
+        {
+            var bytes = System.Text.Encoding.ASCII.GetBytes(text);
+            while (true)
+            {
+                nint written;
+                fixed (byte* start = bytes)
+                {
+                    written = WriteRaw(fd, start, bytes.Length);
+                }
+
+                if (written >= 0)
+                {
+                    return written == bytes.Length ? 0 : 5; // a short write to sysfs is EIO in effect
+                }
+
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno != ErrorInterrupted)
+                {
+                    return errno;
+                }
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
     /// <summary>strerror text for a message ("Permission denied").</summary>
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 
@@ -142,6 +185,9 @@ internal static unsafe partial class NativeFile
 
     [LibraryImport("libc", EntryPoint = "readlink", StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint ReadLinkRaw(string path, byte* buffer, nint size);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static partial nint WriteRaw(int fd, byte* buffer, nint count);
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);

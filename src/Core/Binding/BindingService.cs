@@ -1,0 +1,174 @@
+using Passthru.Core.History;
+using Passthru.Core.Pci;
+using Passthru.Core.Scanning;
+
+namespace Passthru.Core.Binding;
+
+/// <summary>
+/// Detaches devices to vfio-pci and gives them back, safely: a fresh scan and the safety rules
+/// first, the intent journaled before the first sysfs write (no journal, no action), all or nothing
+/// for a group (a failure part-way undoes what was done), the outcome journaled after. One
+/// operation at a time on the host.
+/// </summary>
+public sealed class BindingService(HostScanner scanner, SysfsBinder binder, OperationJournal journal)
+{
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    public async Task<BindingResult> RunAsync(BindingRequest request, CancellationToken cancellationToken = default)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            var host = scanner.Scan();
+            var devices = Targets(host, request);
+            var plan = request.Action == OperationAction.Detach
+                ? BindingPlanner.PlanDetach(host, HostUsage.Read(scanner.Root), request.Target, devices, request.ExpectedIds, request.ConnectionAddress)
+                : BindingPlanner.PlanReattach(request.Target, devices, await OriginalDriversAsync(devices, cancellationToken), request.ExpectedIds);
+            if (request.DryRun)
+            {
+                return new BindingResult(plan, null, Describe(plan), null, Drivers(devices));
+            }
+
+            var journaled = plan.Devices.Select(d => new OperationDevice(d.Address, d.VendorId, d.DeviceId, d.Group, d.DriverNow)).ToArray();
+            if (plan.IsRefused(request.Force))
+            {
+                var reason = plan.RefusalSummary;
+                await journal.RecordRefusalAsync(request.Actor, request.Action, request.Target, journaled, reason, cancellationToken);
+                return new BindingResult(plan, OperationStatus.Refused, reason, null, Drivers(devices));
+            }
+
+            if (plan.HasNothingToDo)
+            {
+                return new BindingResult(plan, OperationStatus.Succeeded, $"Nothing to do: {request.Target} is already {(request.Action == OperationAction.Detach ? "on vfio-pci" : "off vfio-pci")}.", null, Drivers(devices));
+            }
+
+            // The intent goes to disk before the first write to sysfs. HistoryUnavailableException propagates: no journal, no action.
+            var id = await journal.BeginAsync(request.Actor, request.Action, request.Target, request.Force, journaled, cancellationToken);
+            var (status, message) = await ExecuteAsync(plan, cancellationToken);
+            var after = plan.Devices.ToDictionary(d => d.Address, d => binder.Driver(d.Address));
+            await journal.FinishAsync(id, status, message, after, CancellationToken.None);
+            return new BindingResult(plan, status, message, id, after);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>
+    /// At start-up: operations the journal still shows as pending were cut off by a crash or kill.
+    /// Compares each with the devices' real drivers now, and records what was found.
+    /// </summary>
+    public async Task<IReadOnlyList<OperationRecord>> RecoverAsync(CancellationToken cancellationToken = default)
+    {
+        var pending = await journal.PendingAsync(cancellationToken);
+        foreach (var operation in pending)
+        {
+            var now = operation.Devices.ToDictionary(d => d.Address, d => binder.Driver(d.Address));
+            var found = string.Join("; ", operation.Devices.Select(d =>
+                $"{d.Address} on {now[d.Address] ?? "no driver"} (was {d.DriverBefore ?? "no driver"})"));
+            var expected = operation.Action == OperationAction.Detach ? "vfio-pci" : "its host driver";
+            var complete = operation.Devices.All(d => operation.Action == OperationAction.Detach
+                ? now[d.Address] is { } driver && VfioDrivers.IsVfio(driver)
+                : now[d.Address] is not { } driverAfter || !VfioDrivers.IsVfio(driverAfter));
+            await journal.FinishAsync(operation.Id, OperationStatus.Interrupted,
+                $"Passthru stopped during this {operation.Action.ToString().ToLowerInvariant()}, started {operation.StartedAt:u}. " +
+                $"Found at restart: {found}. {(complete ? $"Every device is on {expected}." : $"Not every device is on {expected}: check them before use.")}",
+                now, cancellationToken);
+        }
+
+        return pending;
+    }
+
+    private async Task<(OperationStatus Status, string Message)> ExecuteAsync(BindingPlan plan, CancellationToken cancellationToken)
+    {
+        var done = new List<PlannedDevice>();
+        try
+        {
+            if (plan.Action == OperationAction.Detach)
+            {
+                await binder.EnsureVfioPciAsync(cancellationToken);
+            }
+
+            foreach (var device in plan.Devices.Where(d => d.ChangesDriver))
+            {
+                done.Add(device);
+                await (plan.Action == OperationAction.Detach
+                    ? binder.DetachAsync(device.Address, device.Group, cancellationToken)
+                    : binder.ReattachAsync(device.Address, device.DriverAfter == BindingPlanner.UnknownHostDriver ? null : device.DriverAfter, cancellationToken));
+            }
+
+            return (OperationStatus.Succeeded, Describe(plan, done: true));
+        }
+        catch (BindingHangException hang)
+        {
+            // A write is stuck in the kernel: touching the group further could hang too. Say so and stop.
+            return (OperationStatus.Failed, $"{hang.Message} Nothing was undone.");
+        }
+        catch (BindingException failure)
+        {
+            var undo = await UndoAsync(plan.Action, done, CancellationToken.None);
+            return undo is null
+                ? (OperationStatus.RolledBack, $"{failure.Message} Undone: every device is back where it was.")
+                : (OperationStatus.Failed, $"{failure.Message} Undoing failed too: {undo}");
+        }
+    }
+
+    /// <summary>Puts the devices already moved back where they were, newest first; the error text, or null when all went back.</summary>
+    private async Task<string?> UndoAsync(OperationAction action, List<PlannedDevice> done, CancellationToken cancellationToken)
+    {
+        var errors = new List<string>();
+        foreach (var device in Enumerable.Reverse(done))
+        {
+            try
+            {
+                if (action == OperationAction.Detach)
+                {
+                    await binder.ReattachAsync(device.Address, device.DriverNow, cancellationToken);
+                }
+                else
+                {
+                    await binder.DetachAsync(device.Address, device.Group, cancellationToken);
+                }
+            }
+            catch (BindingException ex)
+            {
+                errors.Add(ex.Message);
+            }
+        }
+
+        return errors.Count == 0 ? null : string.Join(" ", errors);
+    }
+
+    private static IReadOnlyList<PciDevice> Targets(HostSnapshot host, BindingRequest request)
+    {
+        if (request.Device is { } address)
+        {
+            return [host.Find(address) ?? throw new UnknownTargetException($"There is no PCI device {address} on this host.")];
+        }
+
+        var group = host.Groups.FirstOrDefault(g => g.Number == request.Group)
+            ?? throw new UnknownTargetException($"There is no IOMMU group {request.Group} on this host.");
+        // A group's bridges stay on their drivers: they do not count for viability and vfio-pci does not bind them.
+        return host.MembersOf(group).Where(d => !d.IsBridge).ToArray();
+    }
+
+    private async Task<IReadOnlyDictionary<PciAddress, string?>> OriginalDriversAsync(IReadOnlyList<PciDevice> devices, CancellationToken cancellationToken)
+    {
+        var drivers = new Dictionary<PciAddress, string?>();
+        foreach (var device in devices)
+        {
+            drivers[device.Address] = await journal.DriverBeforeLastDetachAsync(device.Address, cancellationToken);
+        }
+
+        return drivers;
+    }
+
+    private static Dictionary<PciAddress, string?> Drivers(IEnumerable<PciDevice> devices) => devices.ToDictionary(d => d.Address, d => d.Driver);
+
+    private static string Describe(BindingPlan plan, bool done = false)
+    {
+        var moves = plan.Devices.Where(d => d.ChangesDriver).Select(d => $"{d.Address} {d.DriverNow ?? "no driver"} → {d.DriverAfter}").ToArray();
+        return moves.Length == 0 ? "Nothing to change." : $"{(done ? "Done" : "Would move")}: {string.Join(", ", moves)}.";
+    }
+}

@@ -1,0 +1,24 @@
+using Passthru.Core.Pci;
+
+namespace Passthru.Core.Binding;
+
+public enum RefusalKind
+{
+    /// <summary>Bridges and ports route traffic for the devices behind them; vfio-pci does not bind them.</summary>
+    Bridge,
+
+    /// <summary>No IOMMU group: vfio-pci cannot hand the device to a guest.</summary>
+    NoIommuGroup,
+
+    /// <summary>The card at the address is not the one the user saw.</summary>
+    DeviceChanged,
+
+    /// <summary>The host needs something it uses through the device (a mounted disk, swap, the default route, the console, a keyboard).</summary>
+    InUseByHost,
+
+    /// <summary>The dashboard's own connection runs through the device. Never overridable.</summary>
+    DashboardConnection,
+}
+
+/// <summary>Why an operation will not be done, and whether a deliberate override may do it anyway.</summary>
+public sealed record Refusal(RefusalKind Kind, PciAddress Device, string Reason, bool CanOverride);

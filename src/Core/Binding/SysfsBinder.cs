@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using Passthru.Core.Host;
+using Passthru.Core.Pci;
+using Passthru.Core.Scanning;
+
+namespace Passthru.Core.Binding;
+
+/// <summary>
+/// The kernel's bind and unbind sequences for one device, each step bounded in time and checked
+/// afterwards (a write to drivers_probe can report success when nothing bound, as the lab showed).
+/// Detach: driver_override ← vfio-pci, unbind, drivers_probe, then the driver link and /dev/vfio/N
+/// must show it. Reattach: clear driver_override (a lone newline), unbind from vfio-pci,
+/// drivers_probe, then the original driver must be back. No new_id: it claims every card with the IDs.
+/// </summary>
+public sealed class SysfsBinder(HostRoot root, TimeSpan stepTimeout)
+{
+    public static readonly TimeSpan DefaultStepTimeout = TimeSpan.FromSeconds(15);
+
+    private const int InvalidArgument = 22; // EINVAL
+
+    /// <summary>Loads vfio-pci when its driver is missing; only on the real root (never modprobe for a captured tree).</summary>
+    public async Task EnsureVfioPciAsync(CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(root.Resolve("sys/bus/pci/drivers/vfio-pci")))
+        {
+            return;
+        }
+
+        if (root.Path != "/")
+        {
+            throw new BindingException($"vfio-pci is not loaded under {root.Path}, and modules are loaded only on the real root.");
+        }
+
+        var start = new ProcessStartInfo("modprobe", "vfio-pci") { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var process = Process.Start(start) ?? throw new BindingException("modprobe could not be started.");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(stepTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            process.Kill();
+            throw new BindingHangException($"modprobe vfio-pci did not finish within {stepTimeout.TotalSeconds:0} s.");
+        }
+
+        if (process.ExitCode != 0 || !Directory.Exists(root.Resolve("sys/bus/pci/drivers/vfio-pci")))
+        {
+            throw new BindingException($"modprobe vfio-pci failed: {(await process.StandardError.ReadToEndAsync(cancellationToken)).Trim()}");
+        }
+    }
+
+    /// <summary>Moves one device to vfio-pci and checks that it arrived.</summary>
+    public async Task DetachAsync(PciAddress address, int? group, CancellationToken cancellationToken)
+    {
+        await WriteAsync(address, "driver_override", VfioDrivers.VfioPci, "set driver_override to vfio-pci", cancellationToken);
+        if (Driver(address) is { } current && !VfioDrivers.IsVfio(current))
+        {
+            await UnbindAsync(address, current, cancellationToken);
+        }
+
+        var refused = await ProbeAsync(address, cancellationToken);
+        var now = Driver(address);
+        if (now is null || !VfioDrivers.IsVfio(now))
+        {
+            throw new BindingException(now is null
+                ? $"{address}: vfio-pci did not bind; the device has no driver now.{(refused ? " The kernel refused the probe (EINVAL); its log says why." : "")}"
+                : $"{address}: {now} took the device back instead of vfio-pci.");
+        }
+
+        if (group is { } g && !File.Exists(root.Resolve($"dev/vfio/{g}")))
+        {
+            throw new BindingException($"{address} is on vfio-pci but /dev/vfio/{g} did not appear.");
+        }
+    }
+
+    /// <summary>Gives a device back to its host driver; <paramref name="expectedDriver"/> (when known) must be the one that binds.</summary>
+    public async Task ReattachAsync(PciAddress address, string? expectedDriver, CancellationToken cancellationToken)
+    {
+        // A lone newline clears driver_override (writing an empty string is refused by some kernels).
+        await WriteAsync(address, "driver_override", "\n", "clear driver_override", cancellationToken);
+        if (Driver(address) is { } current)
+        {
+            await UnbindAsync(address, current, cancellationToken);
+        }
+
+        var refused = await ProbeAsync(address, cancellationToken);
+        var now = Driver(address);
+        if (expectedDriver is not null && now != expectedDriver)
+        {
+            throw new BindingException(now is null
+                ? $"{address}: {expectedDriver} did not take the device back; it has no driver now." +
+                  (refused ? " The kernel refused the probe (EINVAL): usually its IOMMU group is still open (a guest or program holds /dev/vfio/N); it can bind once that is released." : "")
+                : $"{address}: {now} bound instead of {expectedDriver}.");
+        }
+
+        if (now is not null && VfioDrivers.IsVfio(now))
+        {
+            throw new BindingException($"{address} is still on {now} after its override was cleared.");
+        }
+    }
+
+    /// <summary>The driver bound now, from the device's driver link.</summary>
+    public string? Driver(PciAddress address)
+        => NativeFile.ReadLink(root.Resolve($"{PciDeviceReader.DevicesDirectory}/{address}/driver")) is { } target ? Path.GetFileName(target) : null;
+
+    private Task<int> UnbindAsync(PciAddress address, string driver, CancellationToken cancellationToken)
+        => BoundedWriteAsync($"{PciDeviceReader.DevicesDirectory}/{address}/driver/unbind", address.ToString(),
+            $"{address}: unbind from {driver}", cancellationToken);
+
+    /// <summary>Asks the kernel to probe drivers for the device; true when it answered EINVAL (a driver refused it).</summary>
+    private async Task<bool> ProbeAsync(PciAddress address, CancellationToken cancellationToken)
+        => await BoundedWriteAsync("sys/bus/pci/drivers_probe", address.ToString(), $"{address}: drivers_probe", cancellationToken, tolerateInvalid: true) == InvalidArgument;
+
+    private Task<int> WriteAsync(PciAddress address, string attribute, string value, string what, CancellationToken cancellationToken)
+        => BoundedWriteAsync($"{PciDeviceReader.DevicesDirectory}/{address}/{attribute}", value, $"{address}: {what}", cancellationToken);
+
+    /// <summary>
+    /// One sysfs write off the caller's thread, bounded by the step timeout. A driver that hangs in
+    /// remove() blocks the write in the kernel; the caller gets an answer anyway.
+    /// </summary>
+    private async Task<int> BoundedWriteAsync(string relativePath, string value, string what, CancellationToken cancellationToken, bool tolerateInvalid = false)
+    {
+        var path = root.Resolve(relativePath);
+        var write = Task.Factory.StartNew(() => NativeFile.Write(path, value), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        int errno;
+        try
+        {
+            errno = await write.WaitAsync(stepTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new BindingHangException($"{what} did not return within {stepTimeout.TotalSeconds:0} s: the driver hangs. The device's state is unknown until the kernel finishes.");
+        }
+
+        // drivers_probe answers EINVAL when the driver refused the device (a bridge, a group held open):
+        // the check of the driver link that follows says what happened, in plain words.
+        if (errno != 0 && !(tolerateInvalid && errno == InvalidArgument))
+        {
+            throw new BindingException($"{what} failed: {NativeFile.Describe(errno)}.");
+        }
+
+        return errno;
+    }
+}

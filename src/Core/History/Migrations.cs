@@ -1,0 +1,78 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Passthru.Core.History;
+
+/// <summary>
+/// The schema as ordered, named steps. Each runs once, in a transaction, and is recorded in
+/// <c>schema_migrations</c>; a database from a newer Passthru (a version above the last step) is refused.
+/// </summary>
+internal static class Migrations
+{
+    private static readonly (int Version, string Name, string Sql)[] Steps =
+    [
+        (1, "operation journal and device inventory", """
+            CREATE TABLE operations (
+                id            INTEGER PRIMARY KEY,
+                started_at    TEXT    NOT NULL,          -- ISO 8601, UTC
+                finished_at   TEXT,
+                actor         TEXT    NOT NULL,          -- remote address for now; users with authentication
+                action        TEXT    NOT NULL,          -- detach | reattach
+                target        TEXT    NOT NULL,          -- a device address, or "group N"
+                forced        INTEGER NOT NULL DEFAULT 0,
+                status        TEXT    NOT NULL,          -- pending until the outcome is written
+                message       TEXT
+            );
+            CREATE INDEX operations_status ON operations (status);
+            CREATE TABLE operation_devices (
+                operation_id  INTEGER NOT NULL REFERENCES operations (id),
+                address       TEXT    NOT NULL,
+                vendor_id     TEXT,
+                device_id     TEXT,
+                iommu_group   INTEGER,
+                driver_before TEXT,
+                driver_after  TEXT,
+                PRIMARY KEY (operation_id, address)
+            );
+            CREATE INDEX operation_devices_address ON operation_devices (address);
+            CREATE TABLE inventory (
+                address       TEXT PRIMARY KEY,
+                ids           TEXT NOT NULL,             -- vendor:device subsystem_vendor:subsystem_device class
+                first_seen    TEXT NOT NULL,
+                last_seen     TEXT NOT NULL,
+                previous_ids  TEXT,                      -- what this address held before the card changed
+                changed_at    TEXT
+            );
+            """),
+    ];
+
+    public static int LatestVersion => Steps[^1].Version;
+
+    public static async Task ApplyAsync(SqliteConnection connection)
+    {
+        await connection.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    INTEGER PRIMARY KEY,
+                name       TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            );
+            """);
+        var current = await connection.ExecuteScalarAsync<int?>("SELECT MAX(version) FROM schema_migrations") ?? 0;
+        if (current > LatestVersion)
+        {
+            throw new HistoryUnavailableException(
+                $"The history database has schema version {current}, newer than this Passthru knows ({LatestVersion}). Use the newer Passthru, or another database file.");
+        }
+
+        foreach (var (version, name, sql) in Steps.Where(s => s.Version > current))
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await connection.ExecuteAsync(sql, transaction: transaction);
+            await connection.ExecuteAsync(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @appliedAt)",
+                new { version, name, appliedAt = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture) },
+                transaction);
+            await transaction.CommitAsync();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using Dapper;
+using Passthru.Core.Pci;
+
+namespace Passthru.Core.History;
+
+/// <summary>
+/// The write-ahead record of every operation: the intent is written before the first write to
+/// sysfs, the outcome after. An operation still pending at start-up was cut off by a crash or kill.
+/// </summary>
+public sealed class OperationJournal(HistoryDatabase database, TimeProvider timeProvider)
+{
+    public async Task<long> BeginAsync(string actor, OperationAction action, string target, bool forced,
+        IReadOnlyList<OperationDevice> devices, CancellationToken cancellationToken = default)
+        => await database.RunAsync(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var id = await connection.ExecuteScalarAsync<long>("""
+                INSERT INTO operations (started_at, actor, action, target, forced, status)
+                VALUES (@startedAt, @actor, @action, @target, @forced, 'Pending')
+                RETURNING id
+                """,
+                new { startedAt = Now(), actor, action = action.ToString(), target, forced }, transaction);
+            foreach (var device in devices)
+            {
+                await connection.ExecuteAsync("""
+                    INSERT INTO operation_devices (operation_id, address, vendor_id, device_id, iommu_group, driver_before)
+                    VALUES (@id, @address, @vendorId, @deviceId, @group, @driverBefore)
+                    """,
+                    new { id, address = device.Address.ToString(), device.VendorId, device.DeviceId, device.Group, device.DriverBefore }, transaction);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return id;
+        }, cancellationToken);
+
+    /// <summary>Writes the outcome, with each device's driver as found afterwards.</summary>
+    public async Task FinishAsync(long id, OperationStatus status, string? message, IReadOnlyDictionary<PciAddress, string?> driversAfter,
+        CancellationToken cancellationToken = default)
+        => await database.RunAsync(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(
+                "UPDATE operations SET finished_at = @finishedAt, status = @status, message = @message WHERE id = @id",
+                new { id, finishedAt = Now(), status = status.ToString(), message }, transaction);
+            foreach (var (address, driver) in driversAfter)
+            {
+                await connection.ExecuteAsync(
+                    "UPDATE operation_devices SET driver_after = @driver WHERE operation_id = @id AND address = @address",
+                    new { id, address = address.ToString(), driver }, transaction);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return 0;
+        }, cancellationToken);
+
+    /// <summary>A refused request: journaled too (who asked for what, and why not), with nothing written to sysfs.</summary>
+    public async Task RecordRefusalAsync(string actor, OperationAction action, string target, IReadOnlyList<OperationDevice> devices, string reason,
+        CancellationToken cancellationToken = default)
+    {
+        var id = await BeginAsync(actor, action, target, forced: false, devices, cancellationToken);
+        await FinishAsync(id, OperationStatus.Refused, reason, devices.ToDictionary(d => d.Address, d => d.DriverBefore), cancellationToken);
+    }
+
+    /// <summary>The newest operations first, optionally only those touching one device, of one action or with one status.</summary>
+    public async Task<IReadOnlyList<OperationRecord>> ListAsync(PciAddress? device = null, OperationAction? action = null,
+        OperationStatus? status = null, int limit = 500, CancellationToken cancellationToken = default)
+        => await database.RunAsync(async connection =>
+        {
+            var rows = (await connection.QueryAsync<OperationRow>("""
+                SELECT id, started_at AS StartedAt, finished_at AS FinishedAt, actor, action, target, forced, status, message
+                FROM operations
+                WHERE (@action IS NULL OR action = @action)
+                  AND (@status IS NULL OR status = @status)
+                  -- by device: any operation that listed it
+                  AND (@device IS NULL OR id IN (SELECT operation_id FROM operation_devices WHERE address = @device))
+                ORDER BY id DESC
+                LIMIT @limit
+                """,
+                new { device = device?.ToString(), action = action?.ToString(), status = status?.ToString(), limit })).ToList();
+            var devices = (await connection.QueryAsync<DeviceRow>("""
+                SELECT operation_id AS OperationId, address, vendor_id AS VendorId, device_id AS DeviceId, iommu_group AS IommuGroup,
+                       driver_before AS DriverBefore, driver_after AS DriverAfter
+                FROM operation_devices WHERE operation_id IN @ids ORDER BY address
+                """, new { ids = rows.Select(r => r.Id).ToArray() })).ToLookup(d => d.OperationId);
+            return (IReadOnlyList<OperationRecord>)rows.Select(r => r.ToRecord(devices[r.Id])).ToArray();
+        }, cancellationToken);
+
+    /// <summary>Operations with no outcome: cut off by a crash or a kill.</summary>
+    public Task<IReadOnlyList<OperationRecord>> PendingAsync(CancellationToken cancellationToken = default)
+        => ListAsync(status: OperationStatus.Pending, cancellationToken: cancellationToken);
+
+    /// <summary>The host driver a device had before its last successful detach: the driver to give it back to.</summary>
+    public async Task<string?> DriverBeforeLastDetachAsync(PciAddress address, CancellationToken cancellationToken = default)
+        => await database.RunAsync(connection => connection.ExecuteScalarAsync<string?>("""
+            SELECT d.driver_before FROM operation_devices d JOIN operations o ON o.id = d.operation_id
+            WHERE d.address = @address AND o.action = 'Detach' AND o.status = 'Succeeded' AND d.driver_before IS NOT NULL
+              AND d.driver_before NOT LIKE '%vfio%'
+            ORDER BY o.id DESC LIMIT 1
+            """, new { address = address.ToString() }), cancellationToken);
+
+    private string Now() => timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+
+    private sealed record OperationRow(long Id, string StartedAt, string? FinishedAt, string Actor, string Action, string Target, long Forced, string Status, string? Message)
+    {
+        public OperationRecord ToRecord(IEnumerable<DeviceRow> devices) => new(
+            Id, DateTimeOffset.Parse(StartedAt, CultureInfo.InvariantCulture),
+            FinishedAt is null ? null : DateTimeOffset.Parse(FinishedAt, CultureInfo.InvariantCulture),
+            Actor, Enum.Parse<OperationAction>(Action), Target, Forced != 0, Enum.Parse<OperationStatus>(Status), Message,
+            devices.Select(d => new OperationDevice(PciAddress.Parse(d.Address), d.VendorId, d.DeviceId, (int?)d.IommuGroup, d.DriverBefore, d.DriverAfter)).ToArray());
+    }
+
+    private sealed record DeviceRow(long OperationId, string Address, string? VendorId, string? DeviceId, long? IommuGroup, string? DriverBefore, string? DriverAfter);
+}

@@ -1,0 +1,43 @@
+using Passthru.Core.Pci;
+
+namespace Passthru.Core.History;
+
+public enum OperationAction
+{
+    Detach,
+    Reattach,
+}
+
+public enum OperationStatus
+{
+    /// <summary>Intent journaled, outcome not yet: the process is at work, or died at work.</summary>
+    Pending,
+    Succeeded,
+
+    /// <summary>Failed, and what was done was undone.</summary>
+    RolledBack,
+
+    /// <summary>Failed, and the host may not be as it was (a rollback failed, or a driver hung).</summary>
+    Failed,
+
+    /// <summary>A safety rule said no; nothing was written.</summary>
+    Refused,
+
+    /// <summary>Found pending at a start after a crash or kill; the message says what the devices showed.</summary>
+    Interrupted,
+}
+
+/// <summary>One device in an operation, with its driver before and after.</summary>
+public sealed record OperationDevice(PciAddress Address, string? VendorId, string? DeviceId, int? Group, string? DriverBefore, string? DriverAfter = null);
+
+public sealed record OperationRecord(
+    long Id,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    string Actor,
+    OperationAction Action,
+    string Target,
+    bool Forced,
+    OperationStatus Status,
+    string? Message,
+    IReadOnlyList<OperationDevice> Devices);

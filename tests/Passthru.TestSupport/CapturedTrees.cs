@@ -11,7 +11,7 @@ namespace Passthru.TestSupport;
 public static class CapturedTrees
 {
     private static readonly ConcurrentDictionary<string, Lazy<string>> Extracted = new();
-    private static readonly string ExtractionRoot = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "passthru-fixtures");
+    private static readonly string ExtractionRoot = System.IO.Path.Combine(Scratch.Root, "passthru-fixtures");
 
     /// <summary>Names of every captured tree (file names without .tar.gz).</summary>
     public static IReadOnlyList<string> Names { get; } = Directory.Exists(RepositoryPaths.CapturedFixtures)
@@ -49,6 +49,21 @@ public static class CapturedTrees
         {
             // Another test process won the race; its copy is identical.
             Directory.Delete(staging, recursive: true);
+        }
+
+        return destination;
+    }
+
+    /// <summary>A private, writable copy of a captured tree (for tests that write to it); the caller deletes it.</summary>
+    public static string Copy(string name)
+    {
+        var destination = Scratch.NewPath($"passthru-tree-{name}");
+        // cp -a keeps links as links and modes as they are, and is far quicker than unpacking the archive again.
+        using var copy = System.Diagnostics.Process.Start("cp", ["-a", Path(name), destination]);
+        copy.WaitForExit();
+        if (copy.ExitCode != 0)
+        {
+            throw new IOException($"cp -a {Path(name)} {destination} failed with {copy.ExitCode}.");
         }
 
         return destination;

@@ -13,7 +13,7 @@ public sealed class SyntheticTree : IDisposable
 {
     public SyntheticTree()
     {
-        Root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "passthru-synthetic-" + Guid.NewGuid().ToString("N"));
+        Root = Scratch.NewPath("passthru-synthetic");
         Directory.CreateDirectory(Path("sys/bus/pci/devices"));
         Directory.CreateDirectory(Path("sys/kernel/iommu_groups"));
         Directory.CreateDirectory(Path("proc"));

@@ -89,7 +89,7 @@ public sealed class HostUsage
         }
 
         inUse.AddRange(names.Where(n => _swaps.Contains($"/dev/{n.Kernel}")).Select(n => $"/dev/{n.Kernel} is active swap"));
-        var partitions = names.Select(n => n.Kernel).Where(n => n != disk).ToArray();
+        var partitions = names.Select(n => n.Kernel).Where(n => n != disk).Order(StringComparer.Ordinal).ToArray();
         return new HostLoss(HostLossKind.Disk, disk,
             partitions.Length == 0 ? $"disk {disk}" : $"disk {disk} ({string.Join(", ", partitions)})", inUse);
     }

@@ -22,7 +22,8 @@ public sealed class HistoryDatabase
             DataSource = Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
-            DefaultTimeout = 5,
+            // Seconds Microsoft.Data.Sqlite keeps retrying a busy database; with busy_timeout below, a lock held elsewhere fails in about 3 s.
+            DefaultTimeout = 3,
         }.ToString();
     }
 

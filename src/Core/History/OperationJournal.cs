@@ -27,7 +27,9 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
                     INSERT INTO operation_devices (operation_id, address, vendor_id, device_id, iommu_group, driver_before)
                     VALUES (@id, @address, @vendorId, @deviceId, @group, @driverBefore)
                     """,
-                    new { id, address = device.Address.ToString(), device.VendorId, device.DeviceId, device.Group, device.DriverBefore }, transaction);
+                    // Microsoft.Data.Sqlite matches parameter names case-sensitively: name each as the SQL spells it.
+                    new { id, address = device.Address.ToString(), vendorId = device.VendorId, deviceId = device.DeviceId, group = device.Group, driverBefore = device.DriverBefore },
+                    transaction);
             }
 
             await transaction.CommitAsync(cancellationToken);

@@ -132,8 +132,9 @@ internal static unsafe partial class NativeFile
     /// </summary>
     public static int Write(string path, string text)
     {
-        const int writeOnly = 1; // O_WRONLY
-        var fd = Open(path, writeOnly | NoFollow | CloseOnExec);
+        const int writeOnly = 1;   // O_WRONLY
+        const int truncate = 0x200; // O_TRUNC, as the shell's `echo x > attr` does; it keeps a fixture file's content whole
+        var fd = Open(path, writeOnly | truncate | NoFollow | CloseOnExec);
         if (fd < 0)
         {
             return Marshal.GetLastPInvokeError();

@@ -1,0 +1,129 @@
+using Passthru.Core.Binding;
+using Passthru.Core.History;
+using Passthru.Core.Host;
+using Passthru.Core.Pci;
+using Passthru.Core.Scanning;
+using Passthru.TestSupport;
+
+namespace Passthru.Core.Tests.Binding;
+
+/// <summary>
+/// The binding service against a FIXTURE ROOT (a writable copy of a captured tree): its writes land
+/// in plain files and no kernel acts on them, so every detach fails verification. That is what these
+/// tests use: the failure path, the rollback, the journal and the refusals. Real binds are tested in
+/// the lab (LabBindingTests).
+/// </summary>
+public sealed class BindingServiceFixtureTests : IDisposable
+{
+    private static readonly PciAddress Solo = PciAddress.Parse("0000:00:1b.0");
+
+    private readonly string _tree = CapturedTrees.Copy("intel-initial");
+    private readonly string _database = Scratch.NewPath("passthru-binding") + ".db";
+
+    private (BindingService Service, OperationJournal Journal) Create(string? databasePath = null)
+    {
+        var root = new HostRoot(_tree);
+        var journal = new OperationJournal(new HistoryDatabase(databasePath ?? _database), TimeProvider.System);
+        var service = new BindingService(new HostScanner(root, TreeScan.SystemIds, TimeProvider.System),
+            new SysfsBinder(root, TimeSpan.FromSeconds(5)), journal);
+        return (service, journal);
+    }
+
+    private string DeviceFile(string name) => Path.Combine(_tree, "sys/devices/pci0000:00/0000:00:1b.0", name);
+
+    [Fact]
+    public async Task Detach_KernelDoesNotBind_IsRolledBackAndJournaled()
+    {
+        var (service, journal) = Create();
+
+        var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, Solo, null, "127.0.0.1"));
+
+        Assert.Equal(OperationStatus.RolledBack, result.Status);
+        Assert.Contains("snd_hda_intel took the device back instead of vfio-pci", result.Message, StringComparison.Ordinal);
+        Assert.Equal("\n", File.ReadAllText(DeviceFile("driver_override")));                 // the rollback cleared the override
+        Assert.Equal("0000:00:1b.0", File.ReadAllText(Path.Combine(_tree, "sys/bus/pci/drivers_probe")));
+        var record = Assert.Single(await journal.ListAsync());
+        Assert.Equal((OperationStatus.RolledBack, "127.0.0.1", "0000:00:1b.0"), (record.Status, record.Actor, record.Target));
+        Assert.Equal(("snd_hda_intel", "snd_hda_intel"), (record.Devices.Single().DriverBefore, record.Devices.Single().DriverAfter));
+    }
+
+    [Fact]
+    public async Task Detach_JournalUnavailable_RefusesBeforeWritingAnything()
+    {
+        var damaged = Scratch.NewPath("passthru-damaged") + ".db";
+        await File.WriteAllTextAsync(damaged, new string('x', 8192));
+        try
+        {
+            var (service, _) = Create(damaged);
+
+            var ex = await Assert.ThrowsAsync<HistoryUnavailableException>(() =>
+                service.RunAsync(new BindingRequest(OperationAction.Detach, Solo, null, "127.0.0.1")));
+
+            Assert.Contains("damaged", ex.Message, StringComparison.Ordinal);
+            Assert.Equal("(null)\n", File.ReadAllText(DeviceFile("driver_override")));
+            Assert.Equal("", File.ReadAllText(Path.Combine(_tree, "sys/bus/pci/drivers_probe")));
+        }
+        finally
+        {
+            File.Delete(damaged);
+        }
+    }
+
+    [Fact]
+    public async Task Detach_MountedDisk_IsRefusedJournaledAndNotWritten()
+    {
+        var (service, journal) = Create();
+
+        var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, PciAddress.Parse("0000:00:05.0"), null, "127.0.0.1"));
+
+        Assert.Equal(OperationStatus.Refused, result.Status);
+        Assert.Contains("mounted on /var/lib/libvirt/images", result.Message, StringComparison.Ordinal);
+        Assert.Equal("(null)\n", File.ReadAllText(Path.Combine(_tree, "sys/devices/pci0000:00/0000:00:05.0/driver_override")));
+        Assert.Equal(OperationStatus.Refused, Assert.Single(await journal.ListAsync()).Status);
+    }
+
+    [Fact]
+    public async Task DryRun_GroupDetach_ListsTheMovesAndWritesNothing()
+    {
+        var (service, journal) = Create();
+
+        var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, null, 12, "127.0.0.1", DryRun: true));
+
+        Assert.True(result.IsDryRun);
+        Assert.Equal(["0000:04:00.0 bochs-drm", "0000:04:00.1 xhci_hcd", "0000:04:00.6 snd_hda_intel"],
+            result.Plan.Devices.Select(d => $"{d.Address} {d.DriverNow}"));
+        Assert.All(result.Plan.Devices, d => Assert.Equal("vfio-pci", d.DriverAfter));
+        Assert.Contains(result.Plan.Refusals, r => r.Reason.Contains("fbcon", StringComparison.Ordinal)); // 04:00.0 is the boot VGA
+        Assert.Empty(await journal.ListAsync());
+        Assert.Equal("", File.ReadAllText(Path.Combine(_tree, "sys/bus/pci/drivers_probe")));
+    }
+
+    [Fact]
+    public async Task Recover_OperationCutOffByAKill_IsMarkedInterruptedWithWhatWasFound()
+    {
+        var (_, journal) = Create();
+        // What a kill between the intent and the outcome leaves: a pending operation.
+        await journal.BeginAsync("127.0.0.1", OperationAction.Detach, Solo.ToString(), false,
+            [new OperationDevice(Solo, "8086", "293e", 8, "snd_hda_intel")]);
+
+        var (restarted, _) = Create();
+        var recovered = Assert.Single(await restarted.RecoverAsync());
+
+        var record = Assert.Single(await journal.ListAsync());
+        Assert.Equal(recovered.Id, record.Id);
+        Assert.Equal(OperationStatus.Interrupted, record.Status);
+        Assert.Contains("0000:00:1b.0 on snd_hda_intel (was snd_hda_intel)", record.Message, StringComparison.Ordinal);
+        Assert.Contains("Not every device is on vfio-pci", record.Message, StringComparison.Ordinal);
+        Assert.Empty(await journal.PendingAsync());
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_tree, recursive: true);
+        foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+}

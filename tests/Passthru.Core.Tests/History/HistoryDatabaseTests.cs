@@ -1,0 +1,84 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Passthru.Core.History;
+using Passthru.TestSupport;
+
+namespace Passthru.Core.Tests.History;
+
+public sealed class HistoryDatabaseTests : IDisposable
+{
+    private readonly string _directory = Scratch.NewPath("passthru-db");
+
+    private string DatabasePath => Path.Combine(_directory, "state", "passthru.db");
+
+    [Fact]
+    public async Task Open_NewFile_CreatesWalDatabaseWithMigrationsRecorded()
+    {
+        var database = new HistoryDatabase(DatabasePath);
+
+        await using var connection = await database.OpenAsync();
+
+        Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        var steps = (await connection.QueryAsync<(long Version, string Name)>("SELECT version, name FROM schema_migrations")).ToArray();
+        Assert.Equal(1, steps.Single().Version);
+        Assert.Equal("operation journal and device inventory", steps.Single().Name);
+    }
+
+    [Fact]
+    public async Task Open_Twice_AppliesEachStepOnce()
+    {
+        await (await new HistoryDatabase(DatabasePath).OpenAsync()).DisposeAsync();
+        await using var connection = await new HistoryDatabase(DatabasePath).OpenAsync();
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Open_DamagedFile_SaysDamagedAndWhatToDo()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await File.WriteAllTextAsync(DatabasePath, "this is not a database, it was overwritten by accident ... ".PadRight(4096, 'x'));
+
+        var ex = await Assert.ThrowsAsync<HistoryUnavailableException>(() => new HistoryDatabase(DatabasePath).OpenAsync());
+
+        Assert.Contains("damaged", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(DatabasePath, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Write_WhileAnotherProcessHoldsTheLock_SaysLocked()
+    {
+        var database = new HistoryDatabase(DatabasePath);
+        var journal = new OperationJournal(database, TimeProvider.System);
+        await (await database.OpenAsync()).DisposeAsync();
+        await using var holder = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await holder.OpenAsync();
+        await holder.ExecuteAsync("BEGIN EXCLUSIVE");
+
+        var ex = await Assert.ThrowsAsync<HistoryUnavailableException>(() =>
+            journal.BeginAsync("test", OperationAction.Detach, "0000:00:1b.0", false, []));
+
+        Assert.Contains("locked", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Open_DatabaseFromNewerVersion_IsRefused()
+    {
+        var database = new HistoryDatabase(DatabasePath);
+        await using (var connection = await database.OpenAsync())
+        {
+            await connection.ExecuteAsync("INSERT INTO schema_migrations VALUES (99, 'from the future', '2030-01-01')");
+        }
+
+        var ex = await Assert.ThrowsAsync<HistoryUnavailableException>(() => new HistoryDatabase(DatabasePath).OpenAsync());
+        Assert.Contains("schema version 99", ex.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}

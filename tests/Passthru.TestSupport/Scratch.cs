@@ -1,0 +1,13 @@
+namespace Passthru.TestSupport;
+
+/// <summary>
+/// Where tests put their trees and databases: /dev/shm (tmpfs) when it is there. Creating the
+/// thousands of small files of a sysfs tree on this machine's disk took seconds per copy.
+/// </summary>
+public static class Scratch
+{
+    public static string Root { get; } = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+
+    /// <summary>A new, unique path under <see cref="Root"/> (not created).</summary>
+    public static string NewPath(string prefix) => Path.Combine(Root, $"{prefix}-{Guid.NewGuid():N}");
+}

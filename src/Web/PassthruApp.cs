@@ -45,6 +45,9 @@ public static class PassthruApp
         return app;
     }
 
+    private static bool SameOrigin(string origin, HttpRequest request)
+        => Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+
     private static void ConfigureListening(WebApplicationBuilder builder)
     {
         var urls = ListenAddressPolicy.ConfiguredUrls(builder.Configuration);
@@ -65,9 +68,12 @@ public static class PassthruApp
         services.AddOptions<PassthruOptions>().Bind(configuration.GetSection(PassthruOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PassthruOptions>, PassthruOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<HostModel>();
+        services.AddHostServices();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddHttpContextAccessor();
+        services.AddScoped<CircuitOrigin>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitOriginHandler>();
         services.AddRadzenComponents();
         services.AddRadzenCookieThemeService(options =>
         {
@@ -90,9 +96,23 @@ public static class PassthruApp
             context.Response.Headers["Referrer-Policy"] = "no-referrer";
             await next(context);
         });
+        app.Use(async (context, next) =>
+        {
+            // A state-changing API call from another site's page is refused outright (the JSON body already forces a preflight).
+            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/api")
+                && context.Request.Headers.Origin is [{ } origin] && !SameOrigin(origin, context.Request))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsJsonAsync(new { title = "Cross-origin request refused", status = 403, detail = $"Requests from {origin} may not change this host." });
+                return;
+            }
+
+            await next(context);
+        });
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapHostApi();
+        app.MapBindingApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

@@ -1,18 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Passthru.TestSupport;
 using Passthru.Web.Configuration;
 using Passthru.Web.Model;
 
 namespace Passthru.Web.Tests;
 
-/// <summary>The dashboard's host model over a captured real-kernel tree, with the names lspci uses.</summary>
+/// <summary>The dashboard's host services over a captured real-kernel tree, with the names lspci uses and a scratch database.</summary>
 internal static class TestHost
 {
     public const string PciIds = TreeScan.SystemPciIds;
 
-    public static HostModel Model(string capturedTree) => new(
-        Options.Create(new PassthruOptions { HostRoot = CapturedTrees.Path(capturedTree), PciIdsPath = PciIds }),
-        TimeProvider.System,
-        NullLogger<HostModel>.Instance);
+    /// <summary>Registers the app's own host services, configured for <paramref name="treeRoot"/>.</summary>
+    public static IServiceCollection AddTestHost(this IServiceCollection services, string treeRoot, string databasePath)
+    {
+        services.Configure<PassthruOptions>(options =>
+        {
+            options.HostRoot = treeRoot;
+            options.PciIdsPath = PciIds;
+            options.Database = databasePath;
+        });
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddScoped<CircuitOrigin>();
+        return services.AddHostServices();
+    }
 }

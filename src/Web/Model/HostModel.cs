@@ -1,37 +1,45 @@
-using Microsoft.Extensions.Options;
-using Passthru.Core.Host;
-using Passthru.Core.Pci;
+using Passthru.Core.History;
 using Passthru.Core.Scanning;
-using Passthru.Web.Configuration;
 
 namespace Passthru.Web.Model;
 
 /// <summary>
-/// The host as the dashboard sees it. A scan is cheap (a few ms: see benchmarks), so each page
-/// and API call scans afresh and never shows stale drivers; pci.ids is parsed once, on first use.
+/// The host as the dashboard sees it. A warm scan takes about a millisecond (see benchmarks), so
+/// each page and API call scans afresh and never shows stale drivers. Each scan also feeds the
+/// device inventory, which notices a different card at a known address; a history database that
+/// cannot be written is reported, never fatal to the view.
 /// </summary>
-public sealed class HostModel
+public sealed class HostModel(HostScanner scanner, DeviceInventory inventory, ILogger<HostModel> logger)
 {
-    private readonly HostScanner _scanner;
+    public string HostRoot => scanner.Root.Path;
 
-    public HostModel(IOptions<PassthruOptions> options, TimeProvider timeProvider, ILogger<HostModel> logger)
-    {
-        var root = new HostRoot(options.Value.HostRoot);
-        var pciIdsPath = PciIdsLocator.Find(root, options.Value.PciIdsPath);
-        var ids = PciIdsLocator.LoadOrEmpty(pciIdsPath);
-        if (ids.VendorCount == 0)
-        {
-            logger.LogWarning("No pci.ids found (looked under {HostRoot} and /usr/share): devices are shown by IDs only.", root.Path);
-        }
+    /// <summary>Addresses whose card differs from what was first seen there.</summary>
+    public IReadOnlyList<ChangedDevice> ChangedDevices { get; private set; } = [];
 
-        logger.LogInformation("Reading the host under {HostRoot}; names from {PciIds}.", root.Path, pciIdsPath ?? "nowhere");
-        _scanner = new HostScanner(root, ids, timeProvider);
-    }
+    /// <summary>Why the history database cannot be used, or null when it can.</summary>
+    public string? HistoryProblem { get; private set; }
 
-    public string HostRoot => _scanner.Root.Path;
-
-    public HostSnapshot Scan() => _scanner.Scan();
+    public HostSnapshot Scan() => scanner.Scan();
 
     /// <summary>Scans on the thread pool: a sysfs read can stall on a misbehaving device, and a page or request must not freeze with it.</summary>
-    public Task<HostSnapshot> ScanAsync(CancellationToken cancellationToken = default) => Task.Run(_scanner.Scan, cancellationToken);
+    public async Task<HostSnapshot> ScanAsync(CancellationToken cancellationToken = default)
+    {
+        var host = await Task.Run(scanner.Scan, cancellationToken);
+        try
+        {
+            ChangedDevices = await inventory.RecordAsync(host.Devices, cancellationToken);
+            HistoryProblem = null;
+        }
+        catch (HistoryUnavailableException ex)
+        {
+            if (HistoryProblem != ex.Message)
+            {
+                logger.LogError("History unavailable: {Problem}", ex.Message);
+            }
+
+            HistoryProblem = ex.Message;
+        }
+
+        return host;
+    }
 }

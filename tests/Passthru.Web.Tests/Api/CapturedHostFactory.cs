@@ -5,13 +5,29 @@ using Passthru.TestSupport;
 namespace Passthru.Web.Tests.Api;
 
 /// <summary>The whole app in a test server, reading a captured real-kernel tree.</summary>
-public sealed class CapturedHostFactory : WebApplicationFactory<Program>
+public class CapturedHostFactory : WebApplicationFactory<Program>
 {
     public const string Tree = "intel-initial";
 
+    public string DatabasePath { get; } = Scratch.NewPath("passthru-api") + ".db";
+
+    /// <summary>The tree the app reads; a subclass may give it a writable copy.</summary>
+    protected virtual string TreeRoot => CapturedTrees.Path(Tree);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Passthru:HostRoot", CapturedTrees.Path(Tree));
+        builder.UseSetting("Passthru:HostRoot", TreeRoot);
         builder.UseSetting("Passthru:PciIdsPath", TestHost.PciIds);
+        builder.UseSetting("Passthru:Database", DatabasePath);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+        {
+            File.Delete(file);
+        }
     }
 }

@@ -1,16 +1,29 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using Passthru.TestSupport;
 using Radzen;
 
 namespace Passthru.Web.Tests.Pages;
 
-/// <summary>A bUnit context with Radzen's services and the host model over a captured tree.</summary>
+/// <summary>A bUnit context with Radzen's services and the app's host services over a captured tree.</summary>
 public abstract class PageTestContext : BunitContext
 {
     protected PageTestContext(string capturedTree = "intel-initial")
     {
         JSInterop.Mode = JSRuntimeMode.Loose; // Radzen calls into its script for focus and popups; not under test here.
         Services.AddRadzenComponents();
-        Services.AddSingleton(TestHost.Model(capturedTree));
+        Services.AddTestHost(CapturedTrees.Path(capturedTree), DatabasePath);
+    }
+
+    protected string DatabasePath { get; } = Scratch.NewPath("passthru-pages") + ".db";
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+        {
+            File.Delete(file);
+        }
     }
 }

@@ -1,9 +1,12 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Passthru.Core.History;
 using Passthru.Core.Iommu;
 using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
+using Passthru.Web.Components.Dialogs;
 using Passthru.Web.Model;
+using Radzen;
 
 namespace Passthru.Web.Components.Pages;
 
@@ -22,9 +25,18 @@ public partial class DevicePage
     internal PassthroughAssessment? Assessment { get; private set; }
     internal string? Error { get; private set; }
 
+    [Inject]
+    public required DialogService Dialogs { get; init; }
+
     protected override Task OnParametersSetAsync() => LoadAsync();
 
-    private async Task LoadAsync()
+    private async Task OpenAsync(OperationAction action)
+    {
+        await Dialogs.OpenAsync(action, Device!.Address, null, Device.IdPair);
+        await LoadAsync();
+    }
+
+    internal async Task LoadAsync()
     {
         if (!PciAddress.TryParse(Address, out var address, out var error))
         {

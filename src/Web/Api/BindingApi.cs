@@ -1,0 +1,135 @@
+using System.Globalization;
+using Passthru.Core.Binding;
+using Passthru.Core.History;
+using Passthru.Core.Pci;
+
+namespace Passthru.Web.Api;
+
+/// <summary>
+/// Detach and reattach for scripts. Each takes a JSON body (<c>{}</c> at least): a cross-site form
+/// cannot send one without a CORS preflight, which this API never grants, so another web page in
+/// the user's browser cannot press these buttons.
+/// </summary>
+public static class BindingApi
+{
+    public static IEndpointRouteBuilder MapBindingApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api");
+        api.MapPost("/devices/{address}/detach", (string address, BindingCommand command, HttpContext context, BindingService binding, CancellationToken ct)
+            => RunForDeviceAsync(OperationAction.Detach, address, command, context, binding, ct));
+        api.MapPost("/devices/{address}/reattach", (string address, BindingCommand command, HttpContext context, BindingService binding, CancellationToken ct)
+            => RunForDeviceAsync(OperationAction.Reattach, address, command, context, binding, ct));
+        api.MapPost("/groups/{group:int}/detach", (int group, BindingCommand command, HttpContext context, BindingService binding, CancellationToken ct)
+            => RunAsync(Request(OperationAction.Detach, null, group, command, context), binding, ct));
+        api.MapPost("/groups/{group:int}/reattach", (int group, BindingCommand command, HttpContext context, BindingService binding, CancellationToken ct)
+            => RunAsync(Request(OperationAction.Reattach, null, group, command, context), binding, ct));
+        api.MapGet("/history", async (string? device, OperationAction? action, OperationStatus? status, int? limit, OperationJournal journal, CancellationToken ct) =>
+        {
+            PciAddress? address = null;
+            if (device is not null)
+            {
+                if (!PciAddress.TryParse(device, out var parsed, out var error))
+                {
+                    return Results.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Malformed PCI address");
+                }
+
+                address = parsed;
+            }
+
+            try
+            {
+                var records = await journal.ListAsync(address, action, status, Math.Clamp(limit ?? 200, 1, 5000), ct);
+                return Results.Ok(records.Select(r => r.ToResponse()));
+            }
+            catch (HistoryUnavailableException ex)
+            {
+                return Results.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "History unavailable");
+            }
+        });
+        return endpoints;
+    }
+
+    private static Task<IResult> RunForDeviceAsync(OperationAction action, string address, BindingCommand command, HttpContext context,
+        BindingService binding, CancellationToken cancellationToken)
+        => PciAddress.TryParse(address, out var parsed, out var error)
+            ? RunAsync(Request(action, parsed, null, command, context), binding, cancellationToken)
+            : Task.FromResult(Results.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Malformed PCI address"));
+
+    private static BindingRequest Request(OperationAction action, PciAddress? device, int? group, BindingCommand command, HttpContext context)
+    {
+        IReadOnlyDictionary<PciAddress, string>? expected = device is { } d && command.Expect is { } ids ? new Dictionary<PciAddress, string> { [d] = ids } : null;
+        return new BindingRequest(action, device, group, Actor(context), command.DryRun, command.Force, expected, context.Connection.LocalIpAddress);
+    }
+
+    private static async Task<IResult> RunAsync(BindingRequest request, BindingService binding, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The operation runs to its end even if the client goes away: a half-done bind helps nobody.
+            var result = await binding.RunAsync(request, CancellationToken.None).WaitAsync(cancellationToken);
+            var response = result.ToResponse();
+            return result.Status switch
+            {
+                null or OperationStatus.Succeeded => Results.Ok(response),
+                OperationStatus.Refused => Problem(StatusCodes.Status409Conflict, "Refused", result.Message, response),
+                _ => Problem(StatusCodes.Status500InternalServerError, result.Status == OperationStatus.RolledBack ? "Failed and undone" : "Failed", result.Message, response),
+            };
+        }
+        catch (UnknownTargetException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status404NotFound, title: "Unknown device or group");
+        }
+        catch (HistoryUnavailableException ex)
+        {
+            return Results.Problem($"Refusing to act: the operation cannot be journaled. {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "History unavailable");
+        }
+    }
+
+    private static IResult Problem(int status, string title, string detail, BindingResponse response)
+        => Results.Problem(detail, statusCode: status, title: title, extensions: new Dictionary<string, object?>
+        {
+            ["operationId"] = response.OperationId,
+            ["outcome"] = response.Status,
+            ["plan"] = response.Devices,
+            ["refusals"] = response.Refusals,
+        });
+
+    /// <summary>Who asked. Until authentication exists, the remote address; with it, the user or token name.</summary>
+    internal static string Actor(HttpContext context)
+        => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+}
+
+/// <summary>The body of a detach or reattach request.</summary>
+/// <param name="DryRun">Only say what would happen.</param>
+/// <param name="Force">Override the refusals that may be overridden (never a bridge, a changed card or the dashboard's own connection).</param>
+/// <param name="Expect">The vendor:device the caller saw at the address (<c>8086:293e</c>); another card there is refused.</param>
+public sealed record BindingCommand(bool DryRun = false, bool Force = false, string? Expect = null);
+
+public sealed record BindingResponse(string Action, string Target, string? Status, bool DryRun, string Message, long? OperationId,
+    IReadOnlyList<PlannedDeviceResponse> Devices, IReadOnlyList<RefusalResponse> Refusals, IReadOnlyDictionary<string, string?> DriversAfter);
+
+public sealed record PlannedDeviceResponse(string Address, string Name, string? DriverNow, string DriverAfter, bool ChangesDriver, IReadOnlyList<LossResponse> HostLoses);
+
+public sealed record LossResponse(HostLossKind Kind, string Name, string Details, IReadOnlyList<string> InUse);
+
+public sealed record RefusalResponse(RefusalKind Kind, string Device, string Reason, bool CanOverride);
+
+public sealed record OperationResponse(long Id, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string Actor, OperationAction Action, string Target,
+    bool Forced, OperationStatus Status, string? Message, IReadOnlyList<OperationDeviceResponse> Devices);
+
+public sealed record OperationDeviceResponse(string Address, string? VendorId, string? DeviceId, int? Group, string? DriverBefore, string? DriverAfter);
+
+internal static class BindingMapping
+{
+    public static BindingResponse ToResponse(this BindingResult result) => new(
+        result.Plan.Action.ToString(), result.Plan.Target, result.Status?.ToString(), result.IsDryRun, result.Message, result.OperationId,
+        result.Plan.Devices.Select(d => new PlannedDeviceResponse(d.Address.ToString(), d.Name, d.DriverNow, d.DriverAfter, d.ChangesDriver,
+            d.Losses.Select(l => new LossResponse(l.Kind, l.Name, l.Details, l.InUse)).ToArray())).ToArray(),
+        result.Plan.Refusals.Select(r => new RefusalResponse(r.Kind, r.Device.ToString(), r.Reason, r.CanOverride)).ToArray(),
+        result.DriversAfter.ToDictionary(p => p.Key.ToString(), p => p.Value));
+
+    public static OperationResponse ToResponse(this OperationRecord r) => new(
+        r.Id, r.StartedAt, r.FinishedAt, r.Actor, r.Action, r.Target, r.Forced, r.Status, r.Message,
+        r.Devices.Select(d => new OperationDeviceResponse(d.Address.ToString(), d.VendorId, d.DeviceId, d.Group, d.DriverBefore, d.DriverAfter)).ToArray());
+}

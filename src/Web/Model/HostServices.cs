@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using Passthru.Core.Binding;
+using Passthru.Core.History;
+using Passthru.Core.Host;
+using Passthru.Core.Pci;
+using Passthru.Core.Scanning;
+using Passthru.Web.Configuration;
+
+namespace Passthru.Web.Model;
+
+/// <summary>The host-access services, one of each per process, built from the Passthru options.</summary>
+public static class HostServices
+{
+    public static IServiceCollection AddHostServices(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new HostRoot(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.HostRoot));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PassthruOptions>>().Value;
+            var root = sp.GetRequiredService<HostRoot>();
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Passthru.Scan");
+            var pciIdsPath = PciIdsLocator.Find(root, options.PciIdsPath);
+            var ids = PciIdsLocator.LoadOrEmpty(pciIdsPath);
+            if (ids.VendorCount == 0)
+            {
+                logger.LogWarning("No pci.ids found (looked under {HostRoot} and /usr/share): devices are shown by IDs only.", root.Path);
+            }
+
+            logger.LogInformation("Reading the host under {HostRoot}; names from {PciIds}.", root.Path, pciIdsPath ?? "nowhere");
+            return new HostScanner(root, ids, sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton(sp => new HistoryDatabase(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.Database));
+        services.AddSingleton<OperationJournal>();
+        services.AddSingleton<DeviceInventory>();
+        services.AddSingleton(sp => new SysfsBinder(sp.GetRequiredService<HostRoot>(), SysfsBinder.DefaultStepTimeout));
+        services.AddSingleton<BindingService>();
+        services.AddSingleton<HostModel>();
+        services.AddHostedService<JournalRecovery>();
+        return services;
+    }
+}

@@ -1,0 +1,30 @@
+using Passthru.Core.Binding;
+using Passthru.Core.History;
+
+namespace Passthru.Web.Model;
+
+/// <summary>
+/// At start: operations the journal shows unfinished were cut off by a crash or kill. Compares
+/// them with the devices' real state and records what was found. A database that cannot be
+/// opened is logged; the dashboard still starts (and binding refuses until it can journal).
+/// </summary>
+public sealed class JournalRecovery(BindingService binding, ILogger<JournalRecovery> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var operation in await binding.RecoverAsync(cancellationToken))
+            {
+                logger.LogWarning("Operation {Id} ({Action} {Target}) was cut off by a stop; its devices were checked and it is recorded as interrupted.",
+                    operation.Id, operation.Action, operation.Target);
+            }
+        }
+        catch (HistoryUnavailableException ex)
+        {
+            logger.LogError("History unavailable at start: {Problem} Detach and reattach are refused until it can be written.", ex.Message);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

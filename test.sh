@@ -42,6 +42,17 @@ fi
 log "building"
 dotnet build Passthru.sln -c Release -nologo -clp:ErrorsOnly
 
+if [ "${PASSTHRU_SKIP_LAB:-0}" != 1 ]; then
+    # The self-contained build the lab's guest runs from the host's root over 9p (LabBindingTests).
+    # Not under /tmp: the guest mounts a fresh tmpfs there inside its chroot.
+    publish=/var/tmp/passthru-publish
+    log "publishing to $publish"
+    rm -rf "$publish"
+    dotnet publish src/Web -c Release -o "$publish" -nologo -clp:ErrorsOnly > "$results/publish.log" 2>&1 \
+        || { cat "$results/publish.log" >&2; exit 1; }
+    export PASSTHRU_PUBLISHED_APP=$publish/Passthru.Web
+fi
+
 status=0
 for project in tests/Passthru.Core.Tests tests/Passthru.Web.Tests tests/Passthru.Browser.Tests; do
     name=$(basename "$project")

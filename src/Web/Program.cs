@@ -1,4 +1,11 @@
 using Passthru.Web;
+using Passthru.Web.CommandLine;
+
+// `detach`, `reattach` and `history` are for scripts; anything else serves the dashboard.
+if (HostCommands.Handles(args))
+{
+    return await HostCommands.RunAsync(args);
+}
 
 try
 {

@@ -8,19 +8,25 @@ using Passthru.Web;
 
 namespace Passthru.Browser.Tests;
 
-/// <summary>The real dashboard on real Kestrel at 127.0.0.1 on a free port, reading a captured tree.</summary>
+/// <summary>
+/// The real dashboard on real Kestrel at 127.0.0.1 on a free port, reading its own writable copy of
+/// a captured tree (a FIXTURE ROOT: binding writes land in files, and no kernel acts on them) with a
+/// scratch history database.
+/// </summary>
 public sealed class DashboardServer : IAsyncLifetime
 {
     private WebApplication? _app;
 
-    public string Tree { get; } = "intel-initial";
+    public string Tree { get; } = CapturedTrees.Copy("intel-initial");
+
+    public string Database { get; } = Scratch.NewPath("passthru-browser") + ".db";
 
     public Uri BaseAddress { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         _app = PassthruApp.Build(
-            ["--urls", "http://127.0.0.1:0", "--host-root", CapturedTrees.Path(Tree), "--Passthru:PciIdsPath", TreeScan.SystemPciIds],
+            ["--urls", "http://127.0.0.1:0", "--host-root", Tree, "--Passthru:PciIdsPath", TreeScan.SystemPciIds, "--Passthru:Database", Database],
             builder =>
             {
                 // Static web assets (blazor.web.js, Radzen's scripts and themes) come from the build's manifest, as under `dotnet run`.
@@ -38,6 +44,13 @@ public sealed class DashboardServer : IAsyncLifetime
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(Tree, recursive: true);
+        foreach (var file in new[] { Database, Database + "-wal", Database + "-shm" })
+        {
+            File.Delete(file);
         }
     }
 }

@@ -38,6 +38,8 @@ dpkg -s busybox-static >/dev/null 2>&1 || need_pkgs+=(busybox-static)
 command -v lspci >/dev/null && [ -f /usr/share/misc/pci.ids ] || need_pkgs+=(pciutils pci.ids)
 command -v mke2fs >/dev/null || need_pkgs+=(e2fsprogs)
 command -v python3 >/dev/null || need_pkgs+=(python3)
+# gcc and the kernel headers build vfiochk (static) for the binding tests.
+command -v gcc >/dev/null && [ -f /usr/include/linux/vfio.h ] && [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need_pkgs+=(gcc libc6-dev linux-libc-dev)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -86,7 +88,7 @@ KMOD_BIN=$WORK/kmod/bin/kmod
 # ------------------------------------------------------------- initramfs
 # Rebuilt only when the kernel or a file that goes into it changes.
 inputs_hash=$( { echo "$KPKG $(basename "$KDEB") ${WANTED_MODULES[*]}";
-                 cd "$LAB_DIR" && sha1sum build.sh modorder.py init guestlib.sh sysgrab.sh os-release modes/*.sh; } |
+                 cd "$LAB_DIR" && sha1sum build.sh modorder.py init guestlib.sh sysgrab.sh os-release vfiochk.c modes/*.sh; } |
                sha1sum | cut -d' ' -f1)
 if [ -f "$OUT/initramfs.cpio.gz" ] && [ "$(cat "$OUT/.inputs" 2>/dev/null)" = "$inputs_hash" ]; then
   log "initramfs up to date ($KVER)"
@@ -126,6 +128,9 @@ else
       mkdir -p "$R$(dirname "$lib")"
       cp -L "$lib" "$R$lib"
     done
+  # vfiochk: VFIO_GROUP_GET_STATUS and a group holder for the binding tests, static so it needs no libraries.
+  gcc -static -O2 -Wall -o "$R/usr/bin/vfiochk" "$LAB_DIR/vfiochk.c"
+
   # Debian's usrmerge layout: /lib64 holds the loader.
   [ -e "$R/lib64/ld-linux-x86-64.so.2" ] || { mkdir -p "$R/lib64"; cp -L /lib64/ld-linux-x86-64.so.2 "$R/lib64/"; }
 

@@ -10,7 +10,7 @@ namespace Passthru.Core.Binding;
 /// for a group (a failure part-way undoes what was done), the outcome journaled after. One
 /// operation at a time on the host.
 /// </summary>
-public sealed class BindingService(HostScanner scanner, SysfsBinder binder, OperationJournal journal)
+public sealed class BindingService(HostScanner scanner, SysfsBinder binder, OperationJournal journal, IBindingProgress? progress = null)
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
@@ -44,7 +44,8 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
 
             // The intent goes to disk before the first write to sysfs. HistoryUnavailableException propagates: no journal, no action.
             var id = await journal.BeginAsync(request.Actor, request.Action, request.Target, request.Force, journaled, cancellationToken);
-            var (status, message) = await ExecuteAsync(plan, cancellationToken);
+            await Report(new BindingStep(id, BindingStepKind.IntentJournaled, null));
+            var (status, message) = await ExecuteAsync(id, plan, cancellationToken);
             var after = plan.Devices.ToDictionary(d => d.Address, d => binder.Driver(d.Address));
             await journal.FinishAsync(id, status, message, after, CancellationToken.None);
             return new BindingResult(plan, status, message, id, after);
@@ -80,7 +81,9 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
         return pending;
     }
 
-    private async Task<(OperationStatus Status, string Message)> ExecuteAsync(BindingPlan plan, CancellationToken cancellationToken)
+    private Task Report(BindingStep step) => progress?.OnStepAsync(step) ?? Task.CompletedTask;
+
+    private async Task<(OperationStatus Status, string Message)> ExecuteAsync(long id, BindingPlan plan, CancellationToken cancellationToken)
     {
         var done = new List<PlannedDevice>();
         try
@@ -96,6 +99,7 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
                 await (plan.Action == OperationAction.Detach
                     ? binder.DetachAsync(device.Address, device.Group, cancellationToken)
                     : binder.ReattachAsync(device.Address, device.DriverAfter == BindingPlanner.UnknownHostDriver ? null : device.DriverAfter, cancellationToken));
+                await Report(new BindingStep(id, BindingStepKind.DeviceMoved, device.Address));
             }
 
             return (OperationStatus.Succeeded, Describe(plan, done: true));

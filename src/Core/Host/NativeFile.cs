@@ -15,9 +15,11 @@ internal static unsafe partial class NativeFile
     private const int Directory = 0x10000;     // O_DIRECTORY
     private const int NoFollow = 0x20000;      // O_NOFOLLOW: an attribute that is a symlink is not followed out of the tree
     private const int CloseOnExec = 0x80000;   // O_CLOEXEC
+    private const int NonBlocking = 0x800;     // O_NONBLOCK
     private const int ErrorNoEntry = 2;        // ENOENT
     private const int ErrorInterrupted = 4;    // EINTR
     private const int ErrorNotDirectory = 20;  // ENOTDIR: the device directory itself is gone
+    private const int ErrorWouldBlock = 11;    // EAGAIN: a FIFO with nothing in it
 
     /// <summary>Attributes are at most a page; config space is 4096 bytes. One buffer per thread, reused.</summary>
     [ThreadStatic]
@@ -44,7 +46,8 @@ internal static unsafe partial class NativeFile
     public static Outcome TryReadAll(SafeFileHandle directory, string name, out byte[] content, out int errno)
     {
         content = [];
-        var fd = OpenAt((int)directory.DangerousGetHandle(), name, ReadOnly | NoFollow | CloseOnExec);
+        // O_NONBLOCK: a FIFO planted in a tree (a damaged capture) must not stall the scan; regular and sysfs files ignore it.
+        var fd = OpenAt((int)directory.DangerousGetHandle(), name, ReadOnly | NoFollow | CloseOnExec | NonBlocking);
         if (fd < 0)
         {
             errno = Marshal.GetLastPInvokeError();
@@ -74,6 +77,11 @@ internal static unsafe partial class NativeFile
                     if (errno == ErrorInterrupted)
                     {
                         continue;
+                    }
+
+                    if (errno == ErrorWouldBlock)
+                    {
+                        break; // nothing more to read now: what was read is the content
                     }
 
                     return Outcome.Failed;

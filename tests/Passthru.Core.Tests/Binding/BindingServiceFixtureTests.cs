@@ -117,6 +117,36 @@ public sealed class BindingServiceFixtureTests : IDisposable
         Assert.Empty(await journal.PendingAsync());
     }
 
+    [Fact]
+    public async Task Detach_WriteThatNeverReturns_IsBoundedAndReportedAsHang()
+    {
+        // A FIFO in place of driver_override: opening it for writing blocks, as a write to a hung driver does.
+        var overridePath = DeviceFile("driver_override");
+        File.Delete(overridePath);
+        Assert.Equal(0, Mkfifo(overridePath, 0b110_100_100));
+        var root = new HostRoot(_tree);
+        var journal = new OperationJournal(new HistoryDatabase(_database), TimeProvider.System);
+        var service = new BindingService(new HostScanner(root, TreeScan.SystemIds, TimeProvider.System),
+            new SysfsBinder(root, TimeSpan.FromMilliseconds(500)), journal);
+        try
+        {
+            var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, Solo, null, "127.0.0.1"));
+
+            Assert.Equal(OperationStatus.Failed, result.Status);
+            Assert.Contains("did not return within", result.Message, StringComparison.Ordinal);
+            Assert.Contains("the driver hangs", result.Message, StringComparison.Ordinal);
+            Assert.Equal(OperationStatus.Failed, Assert.Single(await journal.ListAsync()).Status);
+        }
+        finally
+        {
+            // Release the stuck writer so its thread ends with the test.
+            using var reader = new FileStream(overridePath, FileMode.Open, FileAccess.Read);
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+    private static extern int Mkfifo(string path, int mode);
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -47,6 +47,11 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
             await Report(new BindingStep(id, BindingStepKind.IntentJournaled, null));
             var (status, message) = await ExecuteAsync(id, plan, cancellationToken);
             var after = plan.Devices.ToDictionary(d => d.Address, d => binder.Driver(d.Address));
+            if (status == OperationStatus.Succeeded && request.Action == OperationAction.Detach)
+            {
+                message += ViabilityNote(scanner.Scan(), plan);
+            }
+
             await journal.FinishAsync(id, status, message, after, CancellationToken.None);
             return new BindingResult(plan, status, message, id, after);
         }
@@ -166,6 +171,22 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
         }
 
         return drivers;
+    }
+
+    /// <summary>After a detach: whether the groups touched can now go to a guest, and if not, who still holds them.</summary>
+    private static string ViabilityNote(HostSnapshot host, BindingPlan plan)
+    {
+        var notes = new List<string>();
+        foreach (var number in plan.Devices.Select(d => d.Group).OfType<int>().Distinct())
+        {
+            var members = host.Groups.FirstOrDefault(g => g.Number == number) is { } group ? host.MembersOf(group).ToArray() : [];
+            var blockers = members.Where(Iommu.Viability.Blocks).Select(b => $"{b.Address} ({b.Driver})").ToArray();
+            notes.Add(blockers.Length == 0
+                ? $" IOMMU group {number} is viable: a guest can use it."
+                : $" IOMMU group {number} is not viable yet: {string.Join(", ", blockers)} still on host drivers; a guest cannot use the group until they are detached too.");
+        }
+
+        return string.Concat(notes);
     }
 
     private static Dictionary<PciAddress, string?> Drivers(IEnumerable<PciDevice> devices) => devices.ToDictionary(d => d.Address, d => d.Driver);

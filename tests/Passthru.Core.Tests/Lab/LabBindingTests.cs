@@ -30,6 +30,8 @@ public sealed class LabBindingTests(LabBindingRun lab) : IClassFixture<LabBindin
         Assert.Equal("vfio-pci", lab.Drivers("03-detach-one-of-group")["0000:04:00.6"]);
         Assert.Equal("bochs-drm", lab.Drivers("03-detach-one-of-group")["0000:04:00.0"]);
         Assert.Equal("viable=0", lab.Viability("03-detach-one-of-group"));
+        Assert.Contains("IOMMU group 12 is not viable yet: 0000:04:00.0 (bochs-drm), 0000:04:00.1 (xhci_hcd)",
+            lab.Json("03-detach-one-of-group").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [LabBindingFact]
@@ -39,6 +41,7 @@ public sealed class LabBindingTests(LabBindingRun lab) : IClassFixture<LabBindin
         var drivers = lab.Drivers("04-detach-group");
         Assert.All(["0000:04:00.0", "0000:04:00.1", "0000:04:00.6"], d => Assert.Equal("vfio-pci", drivers[d]));
         Assert.Equal("viable=1", lab.Viability("04-detach-group"));
+        Assert.Contains("IOMMU group 12 is viable", lab.Json("04-detach-group").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [LabBindingFact]

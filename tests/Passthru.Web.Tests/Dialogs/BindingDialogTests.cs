@@ -12,7 +12,7 @@ public class BindingDialogTests : PageTestContext
     public void Open_GroupWithBootVga_ShowsDryRunAndNeedsTypedConfirmation()
     {
         var dialog = Render<BindingDialog>(p => p.Add(d => d.Action, OperationAction.Detach).Add(d => d.Group, 12));
-        dialog.WaitForState(() => dialog.Instance.Plan is not null);
+        dialog.WaitForState(() => dialog.Instance.Plan is not null, Timeout);
 
         Assert.Equal(3, dialog.FindAll("#plan tbody tr").Count);
         Assert.Contains("vfio-pci", dialog.Find("#plan tr[data-address='0000:04:00.6']").TextContent, StringComparison.Ordinal);
@@ -20,16 +20,16 @@ public class BindingDialogTests : PageTestContext
         Assert.True(dialog.Find("#binding-run").HasAttribute("disabled"));
 
         dialog.Find("#override-confirmation input, input#override-confirmation").Input("group 1");
-        Assert.True(dialog.Find("#binding-run").HasAttribute("disabled"));
+        dialog.WaitForAssertion(() => Assert.True(dialog.Find("#binding-run").HasAttribute("disabled")), Timeout);
         dialog.Find("#override-confirmation input, input#override-confirmation").Input("group 12");
-        Assert.False(dialog.Find("#binding-run").HasAttribute("disabled"));
+        dialog.WaitForAssertion(() => Assert.False(dialog.Find("#binding-run").HasAttribute("disabled")), Timeout);
     }
 
     [Fact]
     public void Open_Bridge_IsRefusedWithNoWayToRun()
     {
         var dialog = Render<BindingDialog>(p => p.Add(d => d.Action, OperationAction.Detach).Add(d => d.Device, PciAddress.Parse("0000:02:00.0")));
-        dialog.WaitForState(() => dialog.Instance.Plan is not null);
+        dialog.WaitForState(() => dialog.Instance.Plan is not null, Timeout);
 
         Assert.Contains("cannot be overridden", dialog.Find("#refusals").TextContent, StringComparison.Ordinal);
         Assert.Empty(dialog.FindAll("#override-confirmation"));
@@ -40,7 +40,7 @@ public class BindingDialogTests : PageTestContext
     public void Open_SoloDevice_RunsWithoutConfirmation()
     {
         var dialog = Render<BindingDialog>(p => p.Add(d => d.Action, OperationAction.Detach).Add(d => d.Device, PciAddress.Parse("0000:00:1b.0")).Add(d => d.ExpectedIds, "8086:293e"));
-        dialog.WaitForState(() => dialog.Instance.Plan is not null);
+        dialog.WaitForState(() => dialog.Instance.Plan is not null, Timeout);
 
         Assert.Empty(dialog.FindAll("#refusals"));
         Assert.False(dialog.Find("#binding-run").HasAttribute("disabled"));

@@ -9,7 +9,7 @@ public class DevicePageTests : PageTestContext
     public void Render_BlockedSoundCard_NamesBlockersAndWaysOut()
     {
         var page = Render<DevicePage>(p => p.Add(d => d.Address, "0000:04:00.6"));
-        page.WaitForState(() => page.Instance.Assessment is not null);
+        page.WaitForState(() => page.Instance.Assessment is not null, Timeout);
 
         Assert.Contains("cannot be passed alone", page.Find("#verdict-summary").TextContent, StringComparison.Ordinal);
         Assert.Contains("0000:04:00.0", page.Find("#verdict-summary").TextContent, StringComparison.Ordinal);
@@ -24,7 +24,7 @@ public class DevicePageTests : PageTestContext
     public void Render_SoloSoundCard_CanPassAloneAndWarnsNoReset()
     {
         var page = Render<DevicePage>(p => p.Add(d => d.Address, "00:1b.0"));
-        page.WaitForState(() => page.Instance.Assessment is not null);
+        page.WaitForState(() => page.Instance.Assessment is not null, Timeout);
 
         Assert.Equal("CanPassAlone", page.Find(".verdict-badge").GetAttribute("data-verdict"));
         Assert.Contains("no reset method", page.Find("#cautions").TextContent, StringComparison.Ordinal);
@@ -34,7 +34,7 @@ public class DevicePageTests : PageTestContext
     public void Render_MalformedAddress_ShowsClearError()
     {
         var page = Render<DevicePage>(p => p.Add(d => d.Address, "../../etc"));
-        page.WaitForState(() => page.Instance.Error is not null);
+        page.WaitForState(() => page.Instance.Error is not null, Timeout);
         Assert.Contains("is not a PCI address", page.Find("#device-error").TextContent, StringComparison.Ordinal);
     }
 
@@ -42,7 +42,7 @@ public class DevicePageTests : PageTestContext
     public void Render_UnknownAddress_SaysNoSuchDevice()
     {
         var page = Render<DevicePage>(p => p.Add(d => d.Address, "0000:7f:00.0"));
-        page.WaitForState(() => page.Instance.Error is not null);
+        page.WaitForState(() => page.Instance.Error is not null, Timeout);
         Assert.Contains("no PCI device 0000:7f:00.0", page.Find("#device-error").TextContent, StringComparison.Ordinal);
     }
 }

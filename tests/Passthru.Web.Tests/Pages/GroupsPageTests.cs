@@ -11,7 +11,7 @@ public class GroupsPageTests : PageTestContext
     public void Render_CapturedHost_ShowsEveryGroupWithDriversAndBadges()
     {
         var page = Render<Groups>();
-        page.WaitForState(() => page.Instance.Host is not null);
+        page.WaitForState(() => page.Instance.Host is not null, Timeout);
 
         var cards = page.FindAll(".group-card");
         Assert.Equal(page.Instance.Host!.Groups.Count, cards.Count);
@@ -28,7 +28,7 @@ public class GroupsPageTests : PageTestContext
         var navigation = Services.GetRequiredService<NavigationManager>();
         navigation.NavigateTo(navigation.GetUriWithQueryParameter("q", "Audio"));
         var page = Render<Groups>();
-        page.WaitForState(() => page.Instance.Host is not null);
+        page.WaitForState(() => page.Instance.Host is not null, Timeout);
 
         var host = page.Instance.Host!;
         var audioGroups = host.Groups.Where(g => host.MembersOf(g).Any(d => d.Names.Class == "Audio device")).Select(g => $"group-{g.Number}").ToArray();
@@ -46,7 +46,7 @@ public class GroupsPageTests : PageTestContext
     public void Filter_TextTypedIntoBox_NarrowsGroups()
     {
         var page = Render<Groups>();
-        page.WaitForState(() => page.Instance.Host is not null);
+        page.WaitForState(() => page.Instance.Host is not null, Timeout);
         var all = page.FindAll(".group-card").Count;
 
         page.Find("#filter-text").Input("e1000e");

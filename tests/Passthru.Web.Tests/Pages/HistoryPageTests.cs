@@ -20,7 +20,7 @@ public class HistoryPageTests : PageTestContext
             [new OperationDevice(PciAddress.Parse("0000:00:05.0"), "1af4", "1001", 5, "virtio-pci")], "mounted");
 
         var page = Render<History>();
-        page.WaitForState(() => page.Instance.Records.Count == 2);
+        page.WaitForState(() => page.Instance.Records.Count == 2, Timeout);
 
         var rows = page.FindAll("#history-grid tbody tr");
         Assert.Contains("refused", rows[0].TextContent, StringComparison.Ordinal);
@@ -29,7 +29,7 @@ public class HistoryPageTests : PageTestContext
         var navigation = Services.GetRequiredService<NavigationManager>();
         navigation.NavigateTo(navigation.GetUriWithQueryParameter("device", "0000:04:00.6"));
         var filtered = Render<History>();
-        filtered.WaitForState(() => filtered.Instance.Records.Count == 1);
+        filtered.WaitForState(() => filtered.Instance.Records.Count == 1, Timeout);
         Assert.Equal("group 12", filtered.Instance.Records.Single().Target);
     }
 }

@@ -9,7 +9,7 @@ public class HostPageTests : PageTestContext
     public void Render_CapturedHost_ShowsChecksWithStatusAndCommandLine()
     {
         var page = Render<HostPage>();
-        page.WaitForState(() => page.Instance.Host is not null);
+        page.WaitForState(() => page.Instance.Host is not null, Timeout);
 
         Assert.Equal("Pass", page.Find("#check-iommu-enabled").GetAttribute("data-status"));
         Assert.Contains("dmar0", page.Find("#check-iommu-enabled").TextContent, StringComparison.Ordinal);

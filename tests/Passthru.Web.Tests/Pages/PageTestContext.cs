@@ -15,6 +15,12 @@ public abstract class PageTestContext : BunitContext
         Services.AddTestHost(CapturedTrees.Path(capturedTree), DatabasePath);
     }
 
+    /// <summary>
+    /// How long a page may take to load: a first scan and a new history database, while other test
+    /// classes run in parallel on two cores, can take more than bUnit's one-second default.
+    /// </summary>
+    protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
     protected string DatabasePath { get; } = Scratch.NewPath("passthru-pages") + ".db";
 
     protected override void Dispose(bool disposing)

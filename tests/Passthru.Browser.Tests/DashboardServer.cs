@@ -46,11 +46,7 @@ public sealed class DashboardServer : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(Tree, recursive: true);
-        foreach (var file in new[] { Database, Database + "-wal", Database + "-shm" })
-        {
-            File.Delete(file);
-        }
+        Scratch.DeleteDatabase(Database);
     }
 }

@@ -10,4 +10,14 @@ public static class Scratch
 
     /// <summary>A new, unique path under <see cref="Root"/> (not created).</summary>
     public static string NewPath(string prefix) => Path.Combine(Root, $"{prefix}-{Guid.NewGuid():N}");
+
+    /// <summary>Deletes a test's SQLite database with its WAL files, after closing pooled connections to it.</summary>
+    public static void DeleteDatabase(string path)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
 }

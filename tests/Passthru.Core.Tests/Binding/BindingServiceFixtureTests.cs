@@ -149,11 +149,7 @@ public sealed class BindingServiceFixtureTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_tree, recursive: true);
-        foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
-        {
-            File.Delete(file);
-        }
+        Scratch.DeleteDatabase(_database);
     }
 }

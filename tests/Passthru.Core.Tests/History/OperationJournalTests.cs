@@ -79,10 +79,6 @@ public sealed class OperationJournalTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
-        {
-            File.Delete(file);
-        }
+        Scratch.DeleteDatabase(_path);
     }
 }

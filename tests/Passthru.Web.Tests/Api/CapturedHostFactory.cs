@@ -24,10 +24,6 @@ public class CapturedHostFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
-        {
-            File.Delete(file);
-        }
+        Scratch.DeleteDatabase(DatabasePath);
     }
 }

@@ -26,10 +26,6 @@ public abstract class PageTestContext : BunitContext
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
-        {
-            File.Delete(file);
-        }
+        Scratch.DeleteDatabase(DatabasePath);
     }
 }

@@ -45,4 +45,17 @@ public class DevicePageTests : PageTestContext
         page.WaitForState(() => page.Instance.Error is not null, Timeout);
         Assert.Contains("no PCI device 0000:7f:00.0", page.Find("#device-error").TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Render_DamagedHistoryDatabase_SaysSoAndStillShowsTheDevice()
+    {
+        File.WriteAllText(DatabasePath, new string('x', 8192));
+
+        var page = Render<DevicePage>(p => p.Add(d => d.Address, "0000:00:1b.0"));
+        page.WaitForState(() => page.Instance.Assessment is not null, Timeout);
+
+        page.WaitForAssertion(() => Assert.Contains("damaged", page.Find("#history-problem").TextContent, StringComparison.Ordinal), Timeout);
+        Assert.Contains("refused until the history can be written", page.Find("#history-problem").TextContent, StringComparison.Ordinal);
+        Assert.Equal("CanPassAlone", page.Find(".verdict-badge").GetAttribute("data-verdict"));
+    }
 }

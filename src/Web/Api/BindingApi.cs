@@ -1,4 +1,3 @@
-using System.Globalization;
 using Passthru.Core.Binding;
 using Passthru.Core.History;
 using Passthru.Core.Pci;

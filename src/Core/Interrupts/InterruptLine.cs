@@ -1,0 +1,37 @@
+namespace Passthru.Core.Interrupts;
+
+/// <summary>
+/// One row of <c>/proc/interrupts</c>: a numbered IRQ (<c>37: ... IR-PCI-MSI 442368-edge snd_hda_intel:card0</c>)
+/// or a named one (<c>LOC:</c>, <c>ERR:</c>). Counts are per CPU column; a column the row lacks is null.
+/// </summary>
+public sealed record InterruptLine
+{
+    /// <summary>The label before the colon: "37", "LOC", "ERR".</summary>
+    public required string Label { get; init; }
+
+    /// <summary>The IRQ number for numbered rows; null for named rows.</summary>
+    public int? Irq { get; init; }
+
+    /// <summary>Counts per CPU column, in header order; null where the row has no value for a column.</summary>
+    public required IReadOnlyList<ulong?> PerCpu { get; init; }
+
+    /// <summary>The irq chip (<c>IR-PCI-MSI</c>, <c>IO-APIC</c>, <c>GICv3</c>, <c>ITS-MSI</c>, <c>PCI-MSIX-0000:01:00.0</c>).</summary>
+    public string? Chip { get; init; }
+
+    /// <summary>The hardware IRQ number within the chip's domain (<c>442368</c>), when shown.</summary>
+    public string? HardwareIrq { get; init; }
+
+    /// <summary><c>edge</c>, <c>level</c>, <c>fasteoi</c>, ... when shown.</summary>
+    public string? Trigger { get; init; }
+
+    /// <summary>The handlers' names (<c>PCIe PME, aerdrv</c>, <c>vfio-msi[0](0000:00:1b.0)</c>), or a named row's description.</summary>
+    public string? Actions { get; init; }
+
+    public ulong Total => PerCpu.Aggregate(0UL, (sum, count) => sum + (count ?? 0));
+}
+
+/// <summary>A whole <c>/proc/interrupts</c>: the CPU columns, the rows, and how many lines could not be read.</summary>
+public sealed record InterruptTable(IReadOnlyList<string> Cpus, IReadOnlyList<InterruptLine> Lines, int SkippedLines)
+{
+    public static readonly InterruptTable Empty = new([], [], 0);
+}

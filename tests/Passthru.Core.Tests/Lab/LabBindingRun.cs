@@ -101,7 +101,7 @@ public sealed class LabBindingRun
         # A guest's qemu holds the group: the host drivers may not take the devices back.
         vfiochk hold /dev/vfio/12 > /out/05-holder.log 2>&1 &
         holder=$!
-        sleep 1
+        for i in $(seq 1 60); do grep -q holding /out/05-holder.log 2>/dev/null && break; sleep 0.5; done
         run 05-reattach-while-held reattach --group 12
         kill $holder; wait $holder 2>/dev/null; sleep 1
         run 06-reattach-group reattach --group 12

@@ -47,6 +47,7 @@ public sealed class LabBindingTests(LabBindingRun lab) : IClassFixture<LabBindin
     [LabBindingFact]
     public void ReattachWhileGroupHeldOpen_FailsCleanlyIsUndoneAndRecorded()
     {
+        Assert.Contains("holding /dev/vfio/12", lab.Read("05-holder.log"), StringComparison.Ordinal);
         Assert.Equal(3, lab.ExitCode("05-reattach-while-held"));
         var result = lab.Json("05-reattach-while-held");
         Assert.Equal("RolledBack", result.GetProperty("status").GetString());

@@ -209,8 +209,7 @@ public sealed class HostUsage
                 continue;
             }
 
-            var address = sysfs.Split('/').AsEnumerable().Reverse().Select(s => PciAddress.TryParse(s, out var a) && s.Length == 12 ? a : (PciAddress?)null).FirstOrDefault(a => a is not null);
-            if (address is { } controller)
+            if (PciAddress.LastInPath(sysfs) is { } controller)
             {
                 controllers.Add(controller);
             }

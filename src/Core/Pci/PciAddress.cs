@@ -61,6 +61,31 @@ public readonly record struct PciAddress(ushort Domain, byte Bus, byte Device, b
         return true;
     }
 
+    /// <summary>
+    /// A name as sysfs spells a PCI function: always with its domain (<c>0000:04:00.6</c>). Path
+    /// segments like <c>pci0000:00</c>, <c>virtio2</c> or a short <c>04:00.6</c> are not functions.
+    /// </summary>
+    public static bool TryParseSysfsName(string? name, out PciAddress address)
+    {
+        address = default;
+        return name is { Length: 12 } && TryParse(name, out address);
+    }
+
+    /// <summary>The function a sysfs path hangs off: the last segment that is a PCI function's name.</summary>
+    public static PciAddress? LastInPath(string path)
+    {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = segments.Length - 1; i >= 0; i--)
+        {
+            if (TryParseSysfsName(segments[i], out var address))
+            {
+                return address;
+            }
+        }
+
+        return null;
+    }
+
     public static PciAddress Parse(string text)
         => TryParse(text, out var address, out var error) ? address : throw new FormatException(error);
 

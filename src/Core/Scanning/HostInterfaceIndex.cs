@@ -31,7 +31,7 @@ internal static class HostInterfaceIndex
             {
                 var segments = target.Split('/', StringSplitOptions.RemoveEmptyEntries);
                 if (segments.Length < 2 || !IsWhole(kind, className, segments, root, Path.GetFullPath(Path.Combine(classDirectory, target)))
-                    || LastPciAddress(segments) is not { } address)
+                    || PciAddress.LastInPath(target) is not { } address)
                 {
                     continue;
                 }
@@ -59,19 +59,6 @@ internal static class HostInterfaceIndex
             // Disks sit in a "block" directory or, for NVMe, in the controller's; a partition has a "partition" attribute.
             ? !(root.Contains(devicePath) && File.Exists(Path.Combine(devicePath, "partition")))
             : segments[^2] == className;
-
-    private static PciAddress? LastPciAddress(string[] segments)
-    {
-        for (var i = segments.Length - 1; i >= 0; i--)
-        {
-            if (segments[i].Length == 12 && PciAddress.TryParse(segments[i], out var address))
-            {
-                return address;
-            }
-        }
-
-        return null;
-    }
 
     private static List<(string Name, string Target)> Links(string directory)
     {

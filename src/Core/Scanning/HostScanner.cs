@@ -105,7 +105,7 @@ public sealed class HostScanner(HostRoot root, PciIds ids, TimeProvider timeProv
         foreach (var entry in entries)
         {
             // Only canonical DDDD:BB:DD.F names are devices; anything else in the directory is ignored, not trusted.
-            if (entry.Length == 12 && PciAddress.TryParse(entry, out var address))
+            if (PciAddress.TryParseSysfsName(entry, out var address))
             {
                 addresses.Add(address);
             }

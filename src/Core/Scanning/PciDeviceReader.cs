@@ -133,7 +133,7 @@ internal sealed class PciDeviceReader(HostRoot root, PciIds ids, IReadOnlyDictio
         var chain = new List<PciAddress>();
         foreach (var segment in relativePath.Split('/'))
         {
-            if (PciAddress.TryParse(segment, out var address) && segment.Length == 12 && address != self)
+            if (PciAddress.TryParseSysfsName(segment, out var address) && address != self)
             {
                 chain.Add(address);
             }
@@ -156,7 +156,7 @@ internal sealed class PciDeviceReader(HostRoot root, PciIds ids, IReadOnlyDictio
     private static SriovInfo? ReadSriov(SysfsDirectory dir)
     {
         var total = dir.ReadInt("sriov_totalvfs");
-        var physicalFunction = PciAddress.TryParse(dir.ReadLinkName("physfn"), out var pf) ? pf : (PciAddress?)null;
+        var physicalFunction = PciAddress.TryParseSysfsName(dir.ReadLinkName("physfn"), out var pf) ? pf : (PciAddress?)null;
         if (total is null && physicalFunction is null)
         {
             return null;
@@ -164,7 +164,7 @@ internal sealed class PciDeviceReader(HostRoot root, PciIds ids, IReadOnlyDictio
 
         var virtualFunctions = dir.List("virtfn")
             .Select(dir.ReadLinkName)
-            .Select(name => PciAddress.TryParse(name, out var vf) ? vf : (PciAddress?)null)
+            .Select(name => PciAddress.TryParseSysfsName(name, out var vf) ? vf : (PciAddress?)null)
             .OfType<PciAddress>()
             .Order()
             .ToArray();

@@ -33,7 +33,7 @@ internal sealed class PciDeviceReader(HostRoot root, PciIds ids, IReadOnlyDictio
             warnings.Add($"config: only {configBytes.Length} bytes readable (not root?): PCIe type and ACS unknown");
         }
 
-        return new PciDevice
+        var unchanging = new PciDevice
         {
             Address = address,
             SysfsPath = relativePath,
@@ -44,20 +44,18 @@ internal sealed class PciDeviceReader(HostRoot root, PciIds ids, IReadOnlyDictio
             ClassCode = classCode,
             Revision = revision,
             Names = Names(vendor, device, subVendor, subDevice, classCode),
-            Driver = dir.ReadLinkName("driver"),
-            DriverOverride = ReadDriverOverride(dir),
             IommuGroup = ReadIommuGroup(dir, warnings),
             ParentChain = ParentChain(relativePath, address),
             IsBridge = IsBridge(config, classCode),
             MultifunctionSiblings = [],
             BootVga = dir.ReadText("boot_vga") is { } bootVga ? bootVga == "1" : null,
-            ResetMethods = ReadResetMethods(dir),
+            ResetMethods = [],
             NumaNode = dir.ReadInt("numa_node"),
-            Sriov = ReadSriov(dir),
-            HostInterfaces = hostInterfaces.GetValueOrDefault(address) ?? [],
+            HostInterfaces = [],
             Config = config,
             Warnings = warnings,
         };
+        return WithChangingState(unchanging, dir, readSriov: true);
     }
 
     /// <summary>
@@ -69,19 +67,19 @@ internal sealed class PciDeviceReader(HostRoot root, PciIds ids, IReadOnlyDictio
     {
         var warnings = new List<string>();
         using var dir = new SysfsDirectory(realPath, warnings);
-        return known with
-        {
-            Driver = dir.ReadLinkName("driver"),
-            DriverOverride = ReadDriverOverride(dir),
-            ResetMethods = ReadResetMethods(dir),
-            Sriov = known.Sriov is null ? null : ReadSriov(dir),
-            HostInterfaces = hostInterfaces.GetValueOrDefault(known.Address) ?? [],
-            Warnings = warnings.Count == 0 ? known.Warnings : [.. known.Warnings.Union(warnings)],
-        };
+        var refreshed = WithChangingState(known, dir, readSriov: known.Sriov is not null);
+        return warnings.Count == 0 ? refreshed : refreshed with { Warnings = [.. known.Warnings.Union(warnings)] };
     }
 
-    private static IReadOnlyList<string> ReadResetMethods(SysfsDirectory dir)
-        => dir.ReadText("reset_method")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+    /// <summary>The part of a device that changes while it stays in place, read for <see cref="Read"/> and <see cref="Refresh"/> alike.</summary>
+    private PciDevice WithChangingState(PciDevice device, SysfsDirectory dir, bool readSriov) => device with
+    {
+        Driver = dir.ReadLinkName("driver"),
+        DriverOverride = ReadDriverOverride(dir),
+        ResetMethods = dir.ReadText("reset_method")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
+        Sriov = readSriov ? ReadSriov(dir) : null,
+        HostInterfaces = hostInterfaces.GetValueOrDefault(device.Address) ?? [],
+    };
 
     private PciNames Names(ushort? vendor, ushort? device, ushort? subVendor, ushort? subDevice, uint? classCode)
     {

@@ -156,7 +156,7 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
             return [host.Find(address) ?? throw new UnknownTargetException($"There is no PCI device {address} on this host.")];
         }
 
-        var group = host.Groups.FirstOrDefault(g => g.Number == request.Group)
+        var group = (request.Group is { } number ? host.FindGroup(number) : null)
             ?? throw new UnknownTargetException($"There is no IOMMU group {request.Group} on this host.");
         // A group's bridges stay on their drivers: they do not count for viability and vfio-pci does not bind them.
         return host.MembersOf(group).Where(d => !d.IsBridge).ToArray();
@@ -179,8 +179,8 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
         var notes = new List<string>();
         foreach (var number in plan.Devices.Select(d => d.Group).OfType<int>().Distinct())
         {
-            var members = host.Groups.FirstOrDefault(g => g.Number == number) is { } group ? host.MembersOf(group).ToArray() : [];
-            var blockers = members.Where(Iommu.Viability.Blocks).Select(b => $"{b.Address} ({b.Driver})").ToArray();
+            var members = host.FindGroup(number) is { } group ? host.MembersOf(group).ToArray() : [];
+            var blockers = Iommu.Viability.Blockers(members, new HashSet<PciAddress>()).Select(b => $"{b.Address} ({b.Driver})").ToArray();
             notes.Add(blockers.Length == 0
                 ? $" IOMMU group {number} is viable: a guest can use it."
                 : $" IOMMU group {number} is not viable yet: {string.Join(", ", blockers)} still on host drivers; a guest cannot use the group until they are detached too.");

@@ -68,7 +68,7 @@ public static class PassthroughAdvisor
             (hostUse.Length > 0 ? $" The host currently uses {string.Join(", ", hostUse)} through them." : ""),
             companions));
 
-        var reasons = host.Groups.FirstOrDefault(g => g.Number == device.IommuGroup)?.SharedBecause ?? [];
+        var reasons = host.GroupOf(device)?.SharedBecause ?? [];
         if (reasons.Any(r => r.Kind is IsolationReasonKind.PortWithoutAcs or IsolationReasonKind.ConventionalPciBridge))
         {
             ways.Add(new WayOut(WayOutKind.MoveCard, "Move the card to another slot",

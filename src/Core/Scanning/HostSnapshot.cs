@@ -28,7 +28,9 @@ public sealed record HostSnapshot
     public PciDevice? Find(PciAddress address)
         => (_byAddress ??= Devices.ToDictionary(d => d.Address)).GetValueOrDefault(address);
 
-    public IommuGroup? GroupOf(PciDevice device) => device.IommuGroup is { } n ? Groups.FirstOrDefault(g => g.Number == n) : null;
+    public IommuGroup? FindGroup(int number) => Groups.FirstOrDefault(g => g.Number == number);
+
+    public IommuGroup? GroupOf(PciDevice device) => device.IommuGroup is { } n ? FindGroup(n) : null;
 
     public IEnumerable<PciDevice> MembersOf(IommuGroup group) => group.Members.Select(Find).OfType<PciDevice>();
 }

@@ -29,7 +29,7 @@ public static class BindingApi
             {
                 if (!PciAddress.TryParse(device, out var parsed, out var error))
                 {
-                    return Results.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Malformed PCI address");
+                    return ApiProblems.MalformedAddress(error);
                 }
 
                 address = parsed;
@@ -52,7 +52,7 @@ public static class BindingApi
         BindingService binding, CancellationToken cancellationToken)
         => PciAddress.TryParse(address, out var parsed, out var error)
             ? RunAsync(Request(action, parsed, null, command, context), binding, cancellationToken)
-            : Task.FromResult(Results.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Malformed PCI address"));
+            : Task.FromResult(ApiProblems.MalformedAddress(error));
 
     private static BindingRequest Request(OperationAction action, PciAddress? device, int? group, BindingCommand command, HttpContext context)
     {

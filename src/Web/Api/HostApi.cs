@@ -22,7 +22,7 @@ public static class HostApi
             // Validated before anything else: the address becomes part of a sysfs path.
             if (!PciAddress.TryParse(address, out var parsed, out var error))
             {
-                return Results.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Malformed PCI address");
+                return ApiProblems.MalformedAddress(error);
             }
 
             var host = await model.ScanAsync(ct);

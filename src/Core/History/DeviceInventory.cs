@@ -21,6 +21,9 @@ public sealed class DeviceInventory(HistoryDatabase database, TimeProvider timeP
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DateTimeOffset _lastSeenWritten = DateTimeOffset.MinValue;
 
+    /// <summary>The changed cards as of the last write; only a write can change them, so a scan with nothing new reads no disk.</summary>
+    private IReadOnlyList<ChangedDevice> _changed = [];
+
     public static string IdsOf(PciDevice device)
         => string.Create(CultureInfo.InvariantCulture,
             $"{device.VendorId:x4}:{device.DeviceId:x4} {device.SubsystemVendorId:x4}:{device.SubsystemDeviceId:x4} {device.ClassCode:x6}");
@@ -66,9 +69,11 @@ public sealed class DeviceInventory(HistoryDatabase database, TimeProvider timeP
                 {
                     _lastSeenWritten = now;
                 }
+
+                _changed = await ChangedAsync(cancellationToken);
             }
 
-            return await ChangedAsync(cancellationToken);
+            return _changed;
         }
         finally
         {

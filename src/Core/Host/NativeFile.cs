@@ -45,7 +45,21 @@ internal static unsafe partial class NativeFile
     /// <summary>Reads <paramref name="name"/> in <paramref name="directory"/> to EOF (sysfs reports 4096 as every size, so the length comes from read()).</summary>
     public static Outcome TryReadAll(SafeFileHandle directory, string name, out byte[] content, out int errno)
     {
-        content = [];
+        var buffer = t_buffer ??= new byte[8192];
+        var outcome = TryReadInto(directory, name, ref buffer, out var length, out errno);
+        t_buffer = buffer;
+        content = outcome == Outcome.Read ? buffer.AsSpan(0, length).ToArray() : [];
+        return outcome;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="name"/> to EOF into <paramref name="buffer"/>, which grows (doubling) when
+    /// the content does not fit and is kept by the caller: a sampler reading /proc/interrupts every
+    /// second reuses one buffer instead of allocating the file's size each time.
+    /// </summary>
+    public static Outcome TryReadInto(SafeFileHandle directory, string name, ref byte[] buffer, out int length, out int errno)
+    {
+        length = 0;
         // O_NONBLOCK: a FIFO planted in a tree (a damaged capture) must not stall the scan; regular and sysfs files ignore it.
         var fd = OpenAt((int)directory.DangerousGetHandle(), name, ReadOnly | NoFollow | CloseOnExec | NonBlocking);
         if (fd < 0)
@@ -56,8 +70,6 @@ internal static unsafe partial class NativeFile
 
         try
         {
-            var buffer = t_buffer ??= new byte[8192];
-            var length = 0;
             while (true)
             {
                 if (length == buffer.Length)
@@ -95,7 +107,6 @@ internal static unsafe partial class NativeFile
                 length += (int)count;
             }
 
-            content = buffer.AsSpan(0, length).ToArray();
             errno = 0;
             return Outcome.Read;
         }

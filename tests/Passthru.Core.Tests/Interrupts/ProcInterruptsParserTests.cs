@@ -18,9 +18,10 @@ public class ProcInterruptsParserTests
 
         Assert.Equal(["CPU0", "CPU1"], table.Cpus);
         Assert.Equal(0, table.SkippedLines);
-        Assert.Contains(table.Lines, l => l.Label == "LOC" && l.Actions == "Local timer interrupts" && l.PerCpu.All(c => c > 0));
+        Assert.Contains(table.Lines, l => l.Label == "LOC" && l.Actions == "Local timer interrupts" && l.Counts.Length == 2 && l.Counts.All(c => c > 0));
         var err = table.Lines.Single(l => l.Label == "ERR");
-        Assert.Equal([0UL, null], err.PerCpu); // one total, no per-CPU columns
+        Assert.Equal([0UL], err.Counts); // one total, no per-CPU columns
+        Assert.Null(err.CountAt(1));
         Assert.All(table.Lines.Where(l => l.Irq is not null), l => Assert.NotNull(l.Chip));
     }
 
@@ -90,7 +91,7 @@ public class ProcInterruptsParserTests
     public void Rates_Counter32Wrap_StaysCorrect()
     {
         Assert.Equal(11UL + 4, InterruptRates.Delta([4294967290UL, 10UL], [5UL, 14UL]));
-        Assert.Equal(7.5, InterruptRates.PerSecond([100UL, null], [115UL, null], TimeSpan.FromSeconds(2)));
+        Assert.Equal(7.5, InterruptRates.PerSecond(InterruptRates.Delta([100UL], [115UL]), TimeSpan.FromSeconds(2)));
     }
 
     [Fact]
@@ -138,5 +139,58 @@ public class ProcInterruptsParserTests
         Assert.Equal(("intx", InterruptSource.Vfio), (map["49"].VfioKind, map["49"].Source));
         Assert.Equal(("msi", "0000:00:1b.0"), (map["50"].VfioKind, map["50"].Address.ToString()));
         Assert.Equal(("0000:01:00.0", InterruptSource.ChipName), (map["51"].Address.ToString(), map["51"].Source));
+    }
+
+    [Fact]
+    public void Parse_ThisMachinesProcInterrupts_ReadsEveryLine()
+    {
+        // The kernel this test runs on: a different version and layout (per-device PCI-MSIX chips) from the lab's.
+        var table = ProcInterruptsParser.Parse(File.ReadAllText("/proc/interrupts"));
+
+        Assert.Equal(0, table.SkippedLines);
+        Assert.Equal(File.ReadAllLines("/proc/interrupts").Count(l => l.Trim().Length > 0) - 1, table.Lines.Count);
+        Assert.Equal(Environment.ProcessorCount, table.Cpus.Count);
+        Assert.Contains(table.Lines, l => l.Label == "LOC" && l.Counts.Length == table.Cpus.Count);
+        Assert.All(table.Lines.Where(l => l.Irq is not null), l => Assert.False(string.IsNullOrEmpty(l.Chip)));
+    }
+
+    [Fact]
+    public void Parse_Synthetic256Cpus1000Rows_ReadsEveryCountAndNamedRow()
+    {
+        var table = ProcInterruptsParser.Parse(SyntheticInterrupts.Text(cpus: 256, numberedRows: 1000, tick: 3));
+
+        Assert.Equal((256, 0), (table.Cpus.Count, table.SkippedLines));
+        Assert.Equal(1000, table.Lines.Count(l => l.Irq is not null));
+        var row = table.Lines.Single(l => l.Irq == 24 + 10);
+        Assert.Equal((ulong)((10 * 7919) + (255 * 104729)) % 100000 + (3UL * 256), row.Counts[255]);
+        Assert.Equal(("IR-PCI-MSI", "edge", "nvme0q10, extra handler 10"), (row.Chip, row.Trigger, row.Actions));
+        Assert.Equal(row.Counts.Aggregate(0UL, (a, b) => a + b), row.Total);
+        Assert.Equal([3UL], table.Lines.Single(l => l.Label == "MIS").Counts);
+    }
+
+    [Fact]
+    public void Parse_SameParserTwice_ReusesUnchangedRowsAndRebuildsChangedOnes()
+    {
+        var parser = new ProcInterruptsParser();
+        var first = parser.Parse(System.Text.Encoding.ASCII.GetBytes(SyntheticInterrupts.Text(cpus: 4, numberedRows: 10, tick: 0)));
+        var second = parser.Parse(System.Text.Encoding.ASCII.GetBytes(SyntheticInterrupts.Text(cpus: 4, numberedRows: 10, tick: 1)));
+
+        var idle = second.Lines.Single(l => l.Irq == 25);  // odd rows do not count in the synthetic text
+        var busy = second.Lines.Single(l => l.Irq == 24);
+        Assert.Same(first.Lines.Single(l => l.Irq == 25), idle);
+        Assert.NotSame(first.Lines.Single(l => l.Irq == 24), busy);
+        Assert.Same(first.Lines.Single(l => l.Irq == 24).Actions, busy.Actions);
+        Assert.Equal(first.Lines.Single(l => l.Irq == 24).Total + 1 + 2 + 3 + 4, busy.Total);
+        Assert.Same(first.Cpus, second.Cpus);
+    }
+
+    [Fact]
+    public void Parse_RowWithNewHandler_IsParsedAfresh()
+    {
+        var parser = new ProcInterruptsParser();
+        _ = parser.Parse("  CPU0\n 50:  7  IR-PCI-MSI 442368-edge  snd_hda_intel:card0\n"u8);
+        var after = parser.Parse("  CPU0\n 50:  7  IR-PCI-MSI 442368-edge  vfio-msi[0](0000:00:1b.0)\n"u8);
+
+        Assert.Equal("vfio-msi[0](0000:00:1b.0)", after.Lines.Single().Actions);
     }
 }

@@ -25,6 +25,12 @@ public sealed class ProcInterruptsParser
     private Dictionary<string, InterruptLine>? _previousByLabel;
     private ulong[] _counts = new ulong[64];
 
+    // The previous text and where each of its rows lay in it: a row whose bytes did not change is
+    // the previous row without parsing a single count (most rows of a real host, most seconds).
+    private byte[] _previousText = [];
+    private (int Start, int Length)[] _previousRows = [];
+    private (int Start, int Length)[] _rows = [];
+
     /// <summary>Parses one file's text with a fresh parser (tests, one-off reads).</summary>
     public static InterruptTable Parse(string text) => new ProcInterruptsParser().Parse(Encoding.UTF8.GetBytes(text));
 
@@ -35,9 +41,9 @@ public sealed class ProcInterruptsParser
         var header = text[headerStart..headerEnd];
         if (headerEnd == 0)
         {
-            _previous = new InterruptTable([], [], CountNonBlankLines(text));
-            _previousByLabel = null;
-            return _previous;
+            var empty = new InterruptTable([], [], CountNonBlankLines(text));
+            Remember(empty, []);
+            return empty;
         }
 
         var cpus = ReadCpus(header);
@@ -48,31 +54,57 @@ public sealed class ProcInterruptsParser
 
         var rows = new List<InterruptLine>(Math.Max(_previous.Lines.Count, 16));
         var skipped = CountNonBlankLines(text[..headerStart]); // lines before the header are not rows
-        var rest = text[Math.Min(text.Length, headerEnd + 1)..];
-        while (!rest.IsEmpty)
+        var offset = Math.Min(text.Length, headerEnd + 1);
+        var sameColumns = ReferenceEquals(cpus, _previous.Cpus);
+        while (offset < text.Length)
         {
-            var end = rest.IndexOf((byte)'\n');
-            var line = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? [] : rest[(end + 1)..];
+            var end = text[offset..].IndexOf((byte)'\n');
+            end = end < 0 ? text.Length : offset + end;
+            var line = text[offset..end];
+            var lineStart = offset;
+            offset = end + 1;
             if (line.Trim(" \t\r"u8).IsEmpty)
             {
                 continue;
             }
 
-            if (TryParseRow(line, cpus.Count, rows.Count) is { } row)
-            {
-                rows.Add(row);
-            }
-            else
+            var index = rows.Count;
+            var row = sameColumns && Unchanged(line, index) ? _previous.Lines[index] : TryParseRow(line, cpus.Count, index);
+            if (row is null)
             {
                 skipped++;
+                continue;
             }
+
+            if (_rows.Length == index)
+            {
+                Array.Resize(ref _rows, Math.Max(16, index * 2));
+            }
+
+            _rows[index] = (lineStart, line.Length);
+            rows.Add(row);
         }
 
         var table = new InterruptTable(cpus, rows, skipped);
+        Remember(table, text);
+        return table;
+    }
+
+    /// <summary>Whether the row at this index is byte for byte the previous read's row there.</summary>
+    private bool Unchanged(ReadOnlySpan<byte> line, int index)
+        => index < _previous.Lines.Count && _previousText.AsSpan(_previousRows[index].Start, _previousRows[index].Length).SequenceEqual(line);
+
+    private void Remember(InterruptTable table, ReadOnlySpan<byte> text)
+    {
+        if (_previousText.Length < text.Length)
+        {
+            _previousText = new byte[text.Length + (text.Length / 4)];
+        }
+
+        text.CopyTo(_previousText);
+        (_previousRows, _rows) = (_rows, _previousRows);
         _previous = table;
         _previousByLabel = null;
-        return table;
     }
 
     /// <summary>Where the CPU header line starts and ends; (0, 0) when there is none.</summary>
@@ -174,34 +206,94 @@ public sealed class ProcInterruptsParser
     /// </summary>
     private int ReadCounts(ReadOnlySpan<byte> line, int cpuCount, ref int position)
     {
+        // The hot loop: a 256-CPU file has a quarter of a million counts. The kernel prints each as
+        // " %10u" (or "%10u "), so they usually sit in 11-byte columns right after "N: ": those are
+        // read ten bytes at a time. Anything else (named rows, a wider number) goes through the plain
+        // loop below, which indexes with the length in each condition so the JIT drops bounds checks.
+        var counts = _counts;
         var count = 0;
-        while (count < cpuCount)
+        var i = position;
+        while (count < cpuCount && count < counts.Length && TryReadColumn(line, i + 1, out var column))
         {
-            var skip = line[position..].IndexOfAnyExcept(" \t"u8);
-            if (skip < 0)
+            counts[count++] = column;
+            i += 11;
+            position = i;
+        }
+
+        while (count < cpuCount && count < counts.Length)
+        {
+            while (i < line.Length && line[i] is (byte)' ' or (byte)'\t')
             {
-                break;
+                i++;
             }
 
-            var start = position + skip;
-            var end = start;
+            var start = i;
             var value = 0UL;
-            while (end < line.Length && (uint)(line[end] - '0') <= 9 && end - start < 19)
+            uint digit;
+            while (i < line.Length && (digit = (uint)(line[i] - '0')) <= 9)
             {
-                value = (value * 10) + (uint)(line[end] - '0');
-                end++;
+                value = (value * 10) + digit;
+                i++;
             }
 
-            if (end == start || (end < line.Length && line[end] is not ((byte)' ' or (byte)'\t' or (byte)'\r')))
+            if (i == start || i - start > 19 || (i < line.Length && line[i] is not ((byte)' ' or (byte)'\t' or (byte)'\r')))
             {
-                break;
+                break; // not a count: the chip or a named row's description starts here
             }
 
-            _counts[count++] = value;
-            position = end;
+            counts[count++] = value;
+            position = i;
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// Reads a count printed as <c>%10u</c> at <paramref name="start"/>: a space before it, spaces then
+    /// at least one digit in its ten bytes, and a space or the end after it. Eight of the ten bytes
+    /// are checked and converted together (SWAR), the first two one by one.
+    /// </summary>
+    private static bool TryReadColumn(ReadOnlySpan<byte> line, int start, out ulong value)
+    {
+        value = 0;
+        if (start + 10 > line.Length || line[start - 1] != (byte)' ' || (uint)(line[start + 9] - '0') > 9
+            || (start + 10 < line.Length && line[start + 10] is not ((byte)' ' or (byte)'\t' or (byte)'\r')))
+        {
+            return false;
+        }
+
+        var (first, second) = (line[start], line[start + 1]);
+        var chars = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(line.Slice(start + 2, 8));
+        var bits = chars ^ 0x3030303030303030UL;                         // digits become 0x00-0x09, spaces 0x10
+        if ((bits & 0xE0E0E0E0E0E0E0E0UL) != 0)
+        {
+            return false;
+        }
+
+        var spaces = ((bits >> 4) & 0x0101010101010101UL) * 0xFF;        // 0xFF in each byte that was a space
+        var digits = bits & ~spaces;
+        if ((bits & spaces & 0x0F0F0F0F0F0F0F0FUL) != 0                   // a 0x2X byte other than a space
+            || (((digits & 0x0F0F0F0F0F0F0F0FUL) + 0x0606060606060606UL) & 0xF0F0F0F0F0F0F0F0UL) != 0 // a nibble above 9
+            || (spaces & (spaces + 1)) != 0)                                 // a space after a digit
+        {
+            return false;
+        }
+
+        var firstIsDigit = (uint)(first - '0') <= 9;
+        var secondIsDigit = (uint)(second - '0') <= 9;
+        if ((!firstIsDigit && first != (byte)' ') || (!secondIsDigit && second != (byte)' ')
+            || (firstIsDigit && !secondIsDigit) || (secondIsDigit && spaces != 0))
+        {
+            return false;
+        }
+
+        // Eight digits at once: pairs, then fours, then all eight (the first character is the lowest byte).
+        digits = ((digits & 0x0F0F0F0F0F0F0F0FUL) * 2561) >> 8;
+        digits = ((digits & 0x00FF00FF00FF00FFUL) * 6553601) >> 16;
+        digits = ((digits & 0x0000FFFF0000FFFFUL) * 42949672960001) >> 32;
+        var leading = (firstIsDigit ? (ulong)(first - '0') * 10 : 0) + (secondIsDigit ? (ulong)(second - '0') : 0);
+        value = (leading * 100_000_000) + digits;
+        return true;
     }
 
     /// <summary>The previous sample's row with this label: usually at the same index, else looked up.</summary>

@@ -193,4 +193,25 @@ public class ProcInterruptsParserTests
 
         Assert.Equal("vfio-msi[0](0000:00:1b.0)", after.Lines.Single().Actions);
     }
+
+    [Theory]
+    [InlineData("  5: 4294967295          0          7   IO-APIC   5-edge  x", new ulong[] { 4294967295, 0, 7 }, "IO-APIC")]   // %10u columns at their widest
+    [InlineData("  5:          1 12345678901          7   IO-APIC   5-edge  x", new ulong[] { 1, 12345678901, 7 }, "IO-APIC")] // a wider count: read by the plain loop
+    [InlineData("  5:        1 2          7   IO-APIC   5-edge  x", new ulong[] { 1, 2, 7 }, "IO-APIC")]                    // not in columns
+    [InlineData("  5:       12x4          7   IO-APIC   5-edge  x", new ulong[0], null)]                                    // a broken count ends the row
+    [InlineData("NMI:          3   Non-maskable interrupts", new ulong[] { 3 }, null)]
+    public void Parse_CountColumns_ReadExactlyWhatIsPrinted(string row, ulong[] counts, string? chip)
+    {
+        var table = ProcInterruptsParser.Parse("           CPU0       CPU1       CPU2\n" + row + "\n");
+
+        if (counts.Length == 0)
+        {
+            Assert.Equal((0, 1), (table.Lines.Count, table.SkippedLines));
+            return;
+        }
+
+        var line = table.Lines.Single();
+        Assert.Equal(counts, line.Counts);
+        Assert.Equal(chip, line.Chip);
+    }
 }

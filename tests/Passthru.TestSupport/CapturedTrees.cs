@@ -21,6 +21,13 @@ public static class CapturedTrees
     /// <summary>xunit MemberData over every captured tree.</summary>
     public static TheoryDataRows All => new(Names);
 
+    /// <summary>
+    /// Whether a tree comes from the nested run (tests/lab/capture-nested.sh, "run: nested" in its lab-info.txt)
+    /// rather than from tests/lab/capture.sh, so a fresh capture.sh run is not expected to produce it.
+    /// </summary>
+    public static bool IsFromNestedRun(string name)
+        => File.ReadLines(System.IO.Path.Combine(Path(name), "lab-info.txt")).Contains("run: nested", StringComparer.Ordinal);
+
     /// <summary>The unpacked tree's root directory (the host root: it holds sys/, proc/, etc/).</summary>
     public static string Path(string name) => Extracted.GetOrAdd(name, n => new Lazy<string>(() => Extract(n))).Value;
 

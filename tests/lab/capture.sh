@@ -27,19 +27,16 @@ for iommu in intel amd; do
   LAB_IOMMU=$iommu "$LAB_DIR/run.sh" capture "$tmp/$iommu"
 done
 
-# The runs succeeded: replace the previous set (a snapshot may have been renamed).
-rm -f "$DEST"/*.tar.gz
+# The runs succeeded: replace the previous set (a snapshot may have been renamed),
+# but keep the nested run's trees (capture-nested.sh; "run: nested" in lab-info.txt).
+for old in "$DEST"/*.tar.gz; do
+  [ -e "$old" ] || continue
+  tar -xzOf "$old" ./lab-info.txt 2>/dev/null | grep -qx 'run: nested' || rm -f "$old"
+done
 
-# Repack with GNU tar: sorted names, one fixed mtime, numeric owner 0, symlinks
-# kept as links, no gzip timestamp. The guest's modes are kept (-p).
 for snap in "$tmp"/*/snapshots/*.tar; do
   name=$(basename "$snap" .tar)
-  x=$tmp/x/$name
-  mkdir -p "$x"
-  tar -C "$x" -xpf "$snap" --no-same-owner
-  tar -C "$x" --sort=name --mtime=@1704067200 --owner=0 --group=0 --numeric-owner \
-      --format=gnu -cf - . | gzip -9 -n > "$DEST/$name.tar.gz.tmp"
-  mv "$DEST/$name.tar.gz.tmp" "$DEST/$name.tar.gz"
+  "$LAB_DIR/repack.sh" "$snap" "$DEST/$name.tar.gz"
   echo "capture: $DEST/$name.tar.gz ($(stat -c %s "$DEST/$name.tar.gz") bytes)" >&2
 done
 

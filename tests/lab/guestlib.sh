@@ -118,13 +118,16 @@ lab_show_state() {
     lab_log "dev/vfio: $*" )
 }
 
-# lab_snapshot NAME DESCRIPTION: capture a fixture tree and hand it to the host
-# as /out/snapshots/NAME.tar (capture.sh repacks it deterministically).
+# lab_snapshot NAME DESCRIPTION [RUN]: capture a fixture tree and hand it to the host
+# as /out/snapshots/NAME.tar (capture.sh repacks it deterministically). RUN, if
+# given, becomes a "run:" line in lab-info.txt (the nested run writes "nested",
+# so capture.sh and the tests can tell its trees from capture.sh's own).
 lab_snapshot() {
   lab_mounted /out || lab_die "no /out share for snapshot $1"
   rm -rf "/tmp/snap/$1"
   /lab/sysgrab.sh "/tmp/snap/$1" || lab_die "sysgrab $1 failed"
   printf 'snapshot: %s\nkernel: %s\ndescription: %s\n' "$1" "$(uname -r)" "$2" > "/tmp/snap/$1/lab-info.txt"
+  [ -z "${3:-}" ] || echo "run: $3" >> "/tmp/snap/$1/lab-info.txt"
   mkdir -p /out/snapshots
   # tar into tmpfs first: busybox tar writes 512-byte records, each one a 9p round trip.
   tar -C "/tmp/snap/$1" -cf "/tmp/snap/$1.tar" . || lab_die "tar $1 failed"
@@ -147,4 +150,107 @@ lab_host_chroot() {
   mount -t devtmpfs devtmpfs /host/dev
   mount -t tmpfs tmpfs /host/tmp
   mount -t tmpfs tmpfs /host/run
+}
+
+# ------------------------------------------------------------ nested KVM
+# L1 (this guest, TCG with -cpu max: svm, kvm_amd, /dev/kvm) runs the host's own
+# qemu from /host (lab_host_chroot) to start an L2 guest with nested KVM. L2 boots
+# the same lab kernel and initramfs with its own lab.mode=. These helpers are the
+# pieces a mode needs whoever starts L2 (qemu directly, or later libvirtd):
+#   lab_l2_stage          kernel + initramfs visible in the chroot, /run/l2/out for L2
+#   lab_l2_qemu MODE DEV  start L2 with qemu, DEV passed through with vfio-pci
+#   lab_l2_wait_file F S  wait for L2 to write /run/l2/out/F
+#   lab_l2_stop S         ask L2 to finish (/run/l2/out/stop), wait for qemu
+#   lab_irq_samples DIR N /proc/interrupts N times, 1 s apart, with /proc/uptime
+
+# lab_l2_stage: the host directory with vmlinuz + initramfs.cpio.gz (lab.l2dir=
+# on the kernel command line, a host path, e.g. /tmp/passthru-lab/out) appears in
+# the chroot as /run/l2img; /run/l2/out (chroot path) is L2's writable /out share.
+# Binds the directory before lab_host_chroot hides the host's /tmp under a tmpfs.
+lab_l2_stage() {
+  l2dir=$(lab_cmdline_arg lab.l2dir) || lab_die "no lab.l2dir= on the kernel command line"
+  [ -f "/host$l2dir/vmlinuz" ] && [ -f "/host$l2dir/initramfs.cpio.gz" ] ||
+    lab_die "no vmlinuz/initramfs.cpio.gz in host dir $l2dir"
+  mkdir -p /mnt/l2img
+  lab_mounted /mnt/l2img || mount -o bind "/host$l2dir" /mnt/l2img || lab_die "bind $l2dir"
+  lab_host_chroot
+  mkdir -p /host/run/l2img /host/run/l2/out
+  lab_mounted /host/run/l2img || mount -o bind /mnt/l2img /host/run/l2img || lab_die "bind /run/l2img"
+  [ -e /dev/kvm ] || lab_die "no /dev/kvm in L1 (kvm_amd not loaded?)"
+  lab_log "l2: staged $l2dir as /run/l2img in the chroot"
+}
+
+# lab_l2_qemu MODE ADDR: start L2 in the background (sets L2_PID) with the host's
+# qemu, nested KVM, ADDR passed through with vfio-pci (bind it first), the lab
+# kernel with lab.mode=MODE, console in /host/run/l2/console.log and L2's /out
+# on /host/run/l2/out. -cpu host without arch-capabilities: see lab.md.
+lab_l2_qemu() {
+  rm -rf /host/run/l2/out/* /host/run/l2/console.log /host/run/l2/qemu.log
+  set -- -accel kvm -cpu host,-arch-capabilities -machine q35 -smp 1 -m "${L2_MEM:-512}" \
+    -nodefaults -no-user-config -display none -monitor none -no-reboot \
+    -serial file:/run/l2/console.log \
+    -kernel /run/l2img/vmlinuz -initrd /run/l2img/initramfs.cpio.gz \
+    -append "console=ttyS0 panic=-1 loglevel=4 lab.mode=$1" \
+    -device "vfio-pci,host=$2,bus=pcie.0,addr=0x1b" \
+    -fsdev local,id=fsout,path=/run/l2/out,security_model=none \
+    -device virtio-9p-pci,fsdev=fsout,mount_tag=labout,bus=pcie.0,addr=0x6
+  echo "qemu-system-x86_64 $*" > /host/run/l2/qemu-cmdline.txt
+  chroot /host qemu-system-x86_64 "$@" </dev/null >/host/run/l2/qemu.log 2>&1 &
+  L2_PID=$!
+  lab_log "l2: qemu started, pid $L2_PID"
+}
+
+# lab_l2_running: is the L2 qemu still there?
+lab_l2_running() { [ -n "${L2_PID:-}" ] && kill -0 "$L2_PID" 2>/dev/null; }
+
+# lab_l2_wait_file NAME SECONDS: wait until L2 wrote /out/NAME (0) or qemu ended
+# or the time ran out (1).
+lab_l2_wait_file() {
+  read -r _t0 _ < /proc/uptime; _t0=${_t0%.*}
+  while [ ! -e "/host/run/l2/out/$1" ]; do
+    lab_l2_running || { lab_log "l2: qemu exited before writing $1"; return 1; }
+    read -r _t _ < /proc/uptime
+    [ "${_t%.*}" -lt $((_t0 + $2)) ] || { lab_log "l2: no $1 after $2 s"; return 1; }
+    usleep 200000
+  done
+}
+
+# lab_l2_stop SECONDS: tell L2 to finish (it polls /out/stop), wait for its qemu
+# to exit; kill it after SECONDS. Returns 1 if it had to be killed.
+lab_l2_stop() {
+  : > /host/run/l2/out/stop
+  read -r _t0 _ < /proc/uptime; _t0=${_t0%.*}
+  while lab_l2_running; do
+    read -r _t _ < /proc/uptime
+    if [ "${_t%.*}" -ge $((_t0 + $1)) ]; then
+      lab_log "l2: qemu $L2_PID still running after $1 s, killing it"
+      kill "$L2_PID"; sleep 1; kill -9 "$L2_PID" 2>/dev/null
+      wait "$L2_PID" 2>/dev/null
+      return 1
+    fi
+    usleep 200000
+  done
+  wait "$L2_PID" 2>/dev/null
+  lab_log "l2: qemu exited"
+}
+
+# lab_irq_samples DIR N: DIR/interrupts.I and DIR/uptime.I (the /proc/uptime line
+# read just before) for I = 0..N-1, started 1.00 s apart on the uptime clock.
+# Uptime in hundredths: "12.05" -> 12 * 100 + 105 - 100 (the 1 keeps "05" decimal).
+lab_irq_samples() {
+  mkdir -p "$1"
+  read -r _up _ < /proc/uptime; _start=$(( ${_up%.*} * 100 + 1${_up#*.} - 100 ))
+  _i=0
+  while [ "$_i" -lt "$2" ]; do
+    _due=$((_start + _i * 100))
+    while :; do
+      read -r _up _idle < /proc/uptime
+      [ $(( ${_up%.*} * 100 + 1${_up#*.} - 100 )) -lt "$_due" ] || break
+      usleep 10000
+    done
+    echo "$_up $_idle" > "$1/uptime.$_i"
+    cat /proc/interrupts > "$1/interrupts.$_i"
+    _i=$((_i + 1))
+  done
+  lab_log "irq samples: $2 in $1"
 }

@@ -14,8 +14,8 @@ public class CapturedTreeScanTests
     private static HostSnapshot Scan(string tree) => TreeScan.Scan(CapturedTrees.Path(tree));
 
     [Fact]
-    public void Fixtures_AllFourSnapshotsArePresent()
-        => Assert.Equal(["amd-initial", "intel-initial", "intel-vfio-group", "intel-vfio-partial"], CapturedTrees.Names);
+    public void Fixtures_AllSnapshotsArePresent()
+        => Assert.Equal(["amd-initial", "intel-initial", "intel-vfio-group", "intel-vfio-guest", "intel-vfio-partial"], CapturedTrees.Names);
 
     [Theory]
     [MemberData(nameof(Trees))]

@@ -9,17 +9,20 @@ namespace Passthru.Core.Tests.Scanning;
 /// </summary>
 public class FreshCaptureTests
 {
+    private static IEnumerable<string> FreshNames
+        => Directory.GetFiles(FreshCapture.Directory!, "*.tar.gz").Select(f => Path.GetFileName(f)[..^".tar.gz".Length]).Order(StringComparer.Ordinal);
+
     [LabFact]
     public void FreshCapture_SameSnapshotsAsCommitted()
     {
-        var fresh = Directory.GetFiles(FreshCapture.Directory!, "*.tar.gz").Select(f => Path.GetFileName(f)[..^".tar.gz".Length]).Order(StringComparer.Ordinal);
-        Assert.Equal(CapturedTrees.Names, fresh);
+        // The test command runs capture.sh only; the nested run's trees (capture-nested.sh) are not in a fresh capture.
+        Assert.Equal(CapturedTrees.Names.Where(n => !CapturedTrees.IsFromNestedRun(n)), FreshNames);
     }
 
     [LabFact]
     public void FreshCapture_ScansLikeTheCommittedFixtures()
     {
-        foreach (var name in CapturedTrees.Names)
+        foreach (var name in FreshNames)
         {
             var committed = TreeScan.Scan(CapturedTrees.Path(name));
             var fresh = TreeScan.Scan(FreshCapture.Path(name));

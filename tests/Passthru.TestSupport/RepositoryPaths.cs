@@ -19,4 +19,7 @@ public static class RepositoryPaths
     public static string Root => LazyRoot.Value;
 
     public static string CapturedFixtures => Path.Combine(Root, "tests", "fixtures", "captured");
+
+    /// <summary>/proc/interrupts files captured from real kernels (tests/fixtures/interrupts/README.md).</summary>
+    public static string InterruptFixtures => Path.Combine(Root, "tests", "fixtures", "interrupts");
 }

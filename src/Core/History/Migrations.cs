@@ -44,6 +44,18 @@ internal static class Migrations
                 changed_at    TEXT
             );
             """),
+        (2, "interrupt history per minute", """
+            -- What each device raised, summed per minute, so charts cover hours and days at a few rows
+            -- per device per hour, not one row per sample.
+            CREATE TABLE interrupt_minutes (
+                address   TEXT    NOT NULL,              -- the PCI function the rows were mapped to
+                minute    TEXT    NOT NULL,              -- ISO 8601, UTC, the minute's start
+                count     INTEGER NOT NULL,              -- interrupts counted in that minute
+                seconds   REAL    NOT NULL,              -- how much of the minute was observed
+                PRIMARY KEY (address, minute)
+            );
+            CREATE INDEX interrupt_minutes_minute ON interrupt_minutes (minute);
+            """),
     ];
 
     public static int LatestVersion => Steps[^1].Version;

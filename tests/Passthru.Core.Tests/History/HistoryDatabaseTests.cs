@@ -19,9 +19,25 @@ public sealed class HistoryDatabaseTests : IDisposable
         await using var connection = await database.OpenAsync();
 
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
-        var steps = (await connection.QueryAsync<(long Version, string Name)>("SELECT version, name FROM schema_migrations")).ToArray();
-        Assert.Equal(1, steps.Single().Version);
-        Assert.Equal("operation journal and device inventory", steps.Single().Name);
+        var steps = (await connection.QueryAsync<(long Version, string Name)>("SELECT version, name FROM schema_migrations ORDER BY version")).ToArray();
+        Assert.Equal([(1L, "operation journal and device inventory"), (2L, "interrupt history per minute")], steps);
+    }
+
+    [Fact]
+    public async Task Open_DatabaseFromVersion1_AddsStep2AndKeepsItsRows()
+    {
+        await using (var created = await new HistoryDatabase(DatabasePath).OpenAsync())
+        {
+            // Back to what Passthru with schema 1 left: its tables and rows, no interrupt history.
+            await created.ExecuteAsync("DROP TABLE interrupt_minutes; DELETE FROM schema_migrations WHERE version = 2");
+            await created.ExecuteAsync("INSERT INTO inventory (address, ids, first_seen, last_seen) VALUES ('0000:00:1b.0', 'x', 'a', 'b')");
+        }
+
+        await using var connection = await new HistoryDatabase(DatabasePath).OpenAsync();
+
+        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT MAX(version) FROM schema_migrations"));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inventory"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM interrupt_minutes"));
     }
 
     [Fact]
@@ -29,7 +45,7 @@ public sealed class HistoryDatabaseTests : IDisposable
     {
         await (await new HistoryDatabase(DatabasePath).OpenAsync()).DisposeAsync();
         await using var connection = await new HistoryDatabase(DatabasePath).OpenAsync();
-        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
     }
 
     [Fact]

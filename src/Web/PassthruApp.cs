@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Passthru.Web.Api;
 using Passthru.Web.Components;
 using Passthru.Web.Configuration;
+using Passthru.Web.Hubs;
 using Passthru.Web.Model;
 using Radzen;
 
@@ -82,6 +83,7 @@ public static class PassthruApp
         });
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddProblemDetails();
+        services.AddSignalR().AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -113,6 +115,8 @@ public static class PassthruApp
         app.MapStaticAssets();
         app.MapHostApi();
         app.MapBindingApi();
+        app.MapInterruptApi();
+        app.MapHub<HostHub>(HostHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

@@ -14,6 +14,12 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
+    /// <summary>
+    /// Raised after an operation wrote to sysfs, whatever its outcome: live views rescan at once, also
+    /// where no uevent would tell them (a captured tree as host root).
+    /// </summary>
+    public event Action? DriversChanged;
+
     public async Task<BindingResult> RunAsync(BindingRequest request, CancellationToken cancellationToken = default)
     {
         await _oneAtATime.WaitAsync(cancellationToken);
@@ -53,6 +59,7 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
             }
 
             await journal.FinishAsync(id, status, message, after, CancellationToken.None);
+            DriversChanged?.Invoke();
             return new BindingResult(plan, status, message, id, after);
         }
         finally

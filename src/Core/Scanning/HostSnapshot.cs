@@ -33,4 +33,28 @@ public sealed record HostSnapshot
     public IommuGroup? GroupOf(PciDevice device) => device.IommuGroup is { } n ? FindGroup(n) : null;
 
     public IEnumerable<PciDevice> MembersOf(IommuGroup group) => group.Members.Select(Find).OfType<PciDevice>();
+
+    /// <summary>
+    /// Whether another scan shows the same devices in the same state: the same functions with the
+    /// same IDs, drivers, overrides and groups. Live pages redraw their device lists only when not.
+    /// </summary>
+    public bool HasSameDevicesAs(HostSnapshot other)
+    {
+        if (Devices.Count != other.Devices.Count || Warnings.Count != other.Warnings.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Devices.Count; i++)
+        {
+            var (a, b) = (Devices[i], other.Devices[i]);
+            if (a.Address != b.Address || a.VendorId != b.VendorId || a.DeviceId != b.DeviceId || a.Driver != b.Driver
+                || a.DriverOverride != b.DriverOverride || a.IommuGroup != b.IommuGroup)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

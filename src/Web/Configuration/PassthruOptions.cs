@@ -13,4 +13,19 @@ public sealed class PassthruOptions
 
     /// <summary>A pci.ids file; when unset, the usual places under the host root, then on this machine.</summary>
     public string? PciIdsPath { get; set; }
+
+    /// <summary>How often <c>/proc/interrupts</c> is read while a page, hub client or API call is watching.</summary>
+    public int InterruptSampleMs { get; set; } = 1000;
+
+    /// <summary>
+    /// How often devices are rescanned where the kernel's uevent socket is not available (a captured
+    /// tree as host root, a sandbox without netlink). With the socket, a driver change shows at once.
+    /// </summary>
+    public int DevicePollMs { get; set; } = 3000;
+
+    /// <summary>How often the stored interrupt history is written (per device, summed per minute); 0 turns it off.</summary>
+    public int InterruptHistorySeconds { get; set; } = 60;
+
+    /// <summary>How long the stored interrupt history is kept.</summary>
+    public int InterruptHistoryRetentionHours { get; set; } = 7 * 24;
 }

@@ -23,6 +23,26 @@ public sealed class PassthruOptionsValidator : IValidateOptions<PassthruOptions>
             failures.Add($"Passthru:PciIdsPath '{options.PciIdsPath}' does not exist (leave it unset to search the usual places).");
         }
 
+        if (options.InterruptSampleMs is < 100 or > 60_000)
+        {
+            failures.Add($"Passthru:InterruptSampleMs is {options.InterruptSampleMs}; use 100 to 60000 (milliseconds).");
+        }
+
+        if (options.DevicePollMs is < 100 or > 600_000)
+        {
+            failures.Add($"Passthru:DevicePollMs is {options.DevicePollMs}; use 100 to 600000 (milliseconds).");
+        }
+
+        if (options.InterruptHistorySeconds is < 0 or > 3600)
+        {
+            failures.Add($"Passthru:InterruptHistorySeconds is {options.InterruptHistorySeconds}; use 0 (off) to 3600.");
+        }
+
+        if (options.InterruptHistoryRetentionHours is < 1 or > 24 * 366)
+        {
+            failures.Add($"Passthru:InterruptHistoryRetentionHours is {options.InterruptHistoryRetentionHours}; use 1 to 8784.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

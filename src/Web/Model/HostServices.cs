@@ -36,6 +36,12 @@ public static class HostServices
         services.AddSingleton<BindingService>();
         services.AddSingleton<HostModel>();
         services.AddHostedService<JournalRecovery>();
+        services.AddSingleton(sp => new InterruptHistory(
+            sp.GetRequiredService<HistoryDatabase>(),
+            TimeSpan.FromHours(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.InterruptHistoryRetentionHours)));
+        services.AddHostedService<InterruptHistoryRecorder>();
+        services.AddSingleton<LiveHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveHost>());
         return services;
     }
 }

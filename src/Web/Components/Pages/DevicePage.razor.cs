@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Passthru.Core.History;
+using Passthru.Core.Interrupts;
 using Passthru.Core.Iommu;
 using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
@@ -10,8 +11,8 @@ using Radzen;
 
 namespace Passthru.Web.Components.Pages;
 
-/// <summary>One device: can it go to a guest, what blocks it and what to do, its group and every attribute.</summary>
-public partial class DevicePage
+/// <summary>One device: can it go to a guest, what blocks it and what to do, its group, its interrupts live, and every attribute.</summary>
+public partial class DevicePage : LiveComponentBase
 {
     [Inject]
     public required HostModel Model { get; init; }
@@ -24,6 +25,12 @@ public partial class DevicePage
     internal IommuGroup? Group { get; private set; }
     internal PassthroughAssessment? Assessment { get; private set; }
     internal string? Error { get; private set; }
+    internal InterruptSample Interrupts { get; private set; } = InterruptSample.None;
+    internal IReadOnlyList<InterruptRow> InterruptRows { get; private set; } = [];
+
+    internal string DeviceRateText => Device is not null && Interrupts.Devices.GetValueOrDefault(Device.Address) is { } rate
+        ? $"{Pages.Interrupts.Rate(rate.PerSecond)}/s · {rate.Total.ToString(CultureInfo.InvariantCulture)} in total"
+        : "no interrupts";
 
     [Inject]
     public required DialogService Dialogs { get; init; }
@@ -36,7 +43,22 @@ public partial class DevicePage
         await LoadAsync();
     }
 
-    internal async Task LoadAsync()
+    internal async Task LoadAsync() => Show(await Model.ScanAsync());
+
+    /// <summary>The device's rows and rate each sample; its driver and verdict whenever the host's devices change.</summary>
+    protected override Task OnLiveStateAsync(LiveState state)
+    {
+        Interrupts = state.Interrupts;
+        InterruptRows = Device is null ? [] : state.Interrupts.RowsOf(Device.Address).ToArray();
+        if (state.Host is { } host && Host is not null && !Host.HasSameDevicesAs(host))
+        {
+            Show(host);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Show(HostSnapshot host)
     {
         if (!PciAddress.TryParse(Address, out var address, out var error))
         {
@@ -44,7 +66,7 @@ public partial class DevicePage
             return;
         }
 
-        Host = await Model.ScanAsync();
+        Host = host;
         Device = Host.Find(address);
         if (Device is null)
         {

@@ -5,8 +5,8 @@ using Passthru.Web.Model;
 
 namespace Passthru.Web.Components.Pages;
 
-/// <summary>Every IOMMU group with its devices, drivers and whether it can go to a guest; filterable.</summary>
-public partial class Groups
+/// <summary>Every IOMMU group with its devices, drivers and whether it can go to a guest; filterable; drivers follow the host live.</summary>
+public partial class Groups : LiveComponentBase
 {
     [Inject]
     public required HostModel Model { get; init; }
@@ -31,4 +31,15 @@ public partial class Groups
     protected override async Task OnInitializedAsync() => Host = await Model.ScanAsync();
 
     private async Task RescanAsync() => Host = await Model.ScanAsync();
+
+    /// <summary>A bind or unbind done anywhere (this page, the API, a shell) shows without a reload.</summary>
+    protected override Task OnLiveStateAsync(LiveState state)
+    {
+        if (state.Host is { } host && (Host is null || !Host.HasSameDevicesAs(host)))
+        {
+            Host = host;
+        }
+
+        return Task.CompletedTask;
+    }
 }

@@ -15,6 +15,12 @@ namespace Passthru.Browser.Tests;
 /// </summary>
 public sealed class DashboardServer : IAsyncLifetime
 {
+    /// <summary>The app's default interrupt sample period; the live tests' deadlines are counted in it.</summary>
+    public const int SampleMs = 1000;
+
+    /// <summary>How often the app rescans devices here: a captured tree sends no uevents.</summary>
+    public const int DevicePollMs = 500;
+
     private WebApplication? _app;
 
     public string Tree { get; } = CapturedTrees.Copy("intel-initial");
@@ -23,10 +29,13 @@ public sealed class DashboardServer : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    public string TreePath(string relative) => Path.Combine(Tree, relative);
+
     public async Task InitializeAsync()
     {
         _app = PassthruApp.Build(
-            ["--urls", "http://127.0.0.1:0", "--host-root", Tree, "--Passthru:PciIdsPath", TreeScan.SystemPciIds, "--Passthru:Database", Database],
+            ["--urls", "http://127.0.0.1:0", "--host-root", Tree, "--Passthru:PciIdsPath", TreeScan.SystemPciIds, "--Passthru:Database", Database,
+             "--Passthru:InterruptSampleMs", $"{SampleMs}", "--Passthru:DevicePollMs", $"{DevicePollMs}"],
             builder =>
             {
                 // Static web assets (blazor.web.js, Radzen's scripts and themes) come from the build's manifest, as under `dotnet run`.

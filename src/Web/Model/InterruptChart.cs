@@ -4,8 +4,8 @@ using Passthru.Core.Pci;
 
 namespace Passthru.Web.Model;
 
-/// <summary>One point of a rate chart.</summary>
-public sealed record RatePoint(DateTime Time, double PerSecond);
+/// <summary>One point of a rate chart: how long ago, in the chart's unit (minutes for the live range, hours for the stored ones).</summary>
+public sealed record RatePoint(double Ago, double PerSecond);
 
 /// <summary>The time spans the interrupt chart offers: the live samples of the open page, or the stored per-minute history.</summary>
 public enum ChartRange
@@ -24,7 +24,7 @@ public sealed class LiveRateBuffer
 {
     public const int Capacity = 600;
 
-    private readonly Dictionary<PciAddress, Queue<RatePoint>> _points = [];
+    private readonly Dictionary<PciAddress, Queue<TimedRate>> _points = [];
 
     public void Add(InterruptSample sample)
     {
@@ -37,7 +37,7 @@ public sealed class LiveRateBuffer
         {
             if (!_points.TryGetValue(device.Address, out var queue))
             {
-                _points[device.Address] = queue = new Queue<RatePoint>();
+                _points[device.Address] = queue = new Queue<TimedRate>();
             }
 
             if (queue.Count == Capacity)
@@ -45,12 +45,13 @@ public sealed class LiveRateBuffer
                 queue.Dequeue();
             }
 
-            queue.Enqueue(new RatePoint(sample.At.UtcDateTime, device.PerSecond ?? 0));
+            queue.Enqueue(new TimedRate(sample.At, device.PerSecond ?? 0));
         }
     }
 
-    /// <summary>A new array each time: Radzen's chart redraws only when its Data is a new collection.</summary>
-    public RatePoint[] PointsOf(PciAddress address) => _points.TryGetValue(address, out var queue) ? queue.ToArray() : [];
+    /// <summary>Minutes before <paramref name="now"/>; a new array each time: Radzen's chart redraws only when its Data is a new collection.</summary>
+    public RatePoint[] PointsOf(PciAddress address, DateTimeOffset now)
+        => _points.TryGetValue(address, out var queue) ? queue.Select(p => new RatePoint(-(now - p.At).TotalMinutes, p.PerSecond)).ToArray() : [];
 
     public static TimeSpan Span(ChartRange range) => range switch
     {
@@ -60,6 +61,9 @@ public sealed class LiveRateBuffer
         _ => TimeSpan.FromMinutes(10),
     };
 
-    public static RatePoint[] FromHistory(IEnumerable<InterruptMinute> minutes, PciAddress address)
-        => minutes.Where(m => m.Address == address).Select(m => new RatePoint(m.Minute.UtcDateTime, m.PerSecond)).ToArray();
+    /// <summary>Hours before <paramref name="now"/>.</summary>
+    public static RatePoint[] FromHistory(IEnumerable<InterruptMinute> minutes, PciAddress address, DateTimeOffset now)
+        => minutes.Where(m => m.Address == address).Select(m => new RatePoint(-(now - m.Minute).TotalHours, m.PerSecond)).ToArray();
+
+    private sealed record TimedRate(DateTimeOffset At, double PerSecond);
 }

@@ -122,7 +122,7 @@ public partial class Interrupts : LiveComponentBase
     {
         if (Range == ChartRange.Live)
         {
-            ChartSeries = ChartDevices.ToDictionary(a => a, _live.PointsOf);
+            ChartSeries = ChartDevices.ToDictionary(a => a, a => _live.PointsOf(a, Sample.At));
             return;
         }
 
@@ -143,8 +143,17 @@ public partial class Interrupts : LiveComponentBase
             }
         }
 
-        ChartSeries = ChartDevices.ToDictionary(a => a, a => LiveRateBuffer.FromHistory(_stored, a));
+        ChartSeries = ChartDevices.ToDictionary(a => a, a => LiveRateBuffer.FromHistory(_stored, a, now));
     }
+
+    /// <summary>The chart's x axis: minutes ago for the live range, hours ago for the stored ones.</summary>
+    internal (double Min, double Step, string Title) Axis => Range switch
+    {
+        ChartRange.Live => (-LiveRateBuffer.Span(Range).TotalMinutes, 1, "minutes ago"),
+        ChartRange.SixHours => (-6, 1, "hours ago"),
+        ChartRange.Day => (-24, 4, "hours ago"),
+        _ => (-LiveRateBuffer.Span(Range).TotalHours, 24, "hours ago"),
+    };
 
     internal static string Rate(double? perSecond) => perSecond switch
     {

@@ -1,5 +1,6 @@
 using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
+using Passthru.TestSupport;
 
 namespace Passthru.Core.Tests.Libvirt;
 
@@ -37,6 +38,23 @@ public sealed class DomainXmlTests
             [
                 new GuestHostDevice(PciAddress.Parse("0000:0a:00.1"), true, PciAddress.Parse("0000:06:00.0"), "hostdev0", HostDeviceElement.Hostdev),
                 new GuestHostDevice(PciAddress.Parse("0001:04:1f.7"), false, null, null, HostDeviceElement.Hostdev),
+            ],
+            domain.HostDevices);
+    }
+
+    [Fact]
+    public void Parse_CapturedQemuPersistentDefinition_ReadsBothHostdevsWithTheSlotsQemuGaveThem()
+    {
+        // virsh dumpxml --inactive of a tiny guest on libvirt 9.0 after two attach-device --config calls.
+        var xml = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "fixtures", "libvirt", "qemu-inactive-two-hostdevs.xml"));
+
+        var domain = DomainXml.Parse(xml);
+
+        Assert.Equal("passthru-capture", domain.Name);
+        Assert.Equal(
+            [
+                new GuestHostDevice(PciAddress.Parse("0000:04:00.6"), true, PciAddress.Parse("0000:00:02.0"), null, HostDeviceElement.Hostdev),
+                new GuestHostDevice(PciAddress.Parse("0000:04:00.7"), false, PciAddress.Parse("0000:00:03.0"), null, HostDeviceElement.Hostdev),
             ],
             domain.HostDevices);
     }

@@ -146,8 +146,9 @@ public sealed class LibvirtClient : ILibvirtClient, IAsyncDisposable, IDisposabl
         }
 
         _hub.Complete();
+        var deadline = _timeProvider.GetTimestamp();
         var held = 0;
-        while (held < MaxConcurrentCalls && _calls.Wait(DisposeWait))
+        while (held < MaxConcurrentCalls && _calls.Wait(Remaining(deadline)))
         {
             held++;
         }
@@ -157,6 +158,12 @@ public sealed class LibvirtClient : ILibvirtClient, IAsyncDisposable, IDisposabl
         {
             _calls.Release(held); // later calls find the client disposed and say so
         }
+    }
+
+    private TimeSpan Remaining(long start)
+    {
+        var left = DisposeWait - _timeProvider.GetElapsedTime(start);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
     private async Task<T> RunAsync<T>(Func<LibvirtConnection.Lease, T> work, bool retryIfLost, CancellationToken cancellationToken)
@@ -250,8 +257,9 @@ public sealed class LibvirtClient : ILibvirtClient, IAsyncDisposable, IDisposabl
             var result = new List<NodePciDevice>(devices.Length);
             foreach (var device in devices)
             {
+                var name = LibvirtNative.Borrow(LibvirtNative.virNodeDeviceGetName(device));
                 var xml = LibvirtNative.Take(LibvirtNative.virNodeDeviceGetXMLDesc(device, 0))
-                    ?? throw LibvirtErrors.Last("virNodeDeviceGetXMLDesc", $"Cannot read node device {LibvirtNative.Borrow(LibvirtNative.virNodeDeviceGetName(device))}");
+                    ?? throw LibvirtErrors.Last("virNodeDeviceGetXMLDesc", $"Cannot read node device {name}");
                 try
                 {
                     if (NodeDeviceXml.ParsePci(xml) is { } parsed)
@@ -305,8 +313,8 @@ public sealed class LibvirtClient : ILibvirtClient, IAsyncDisposable, IDisposabl
     {
         var context = $"Cannot attach {attachment.HostAddress} to {guestName}";
         using var domain = Lookup(lease, guestName, context);
-        var persistent = IsPersistent(domain);
-        var live = attachment.Live && IsActive(domain);
+        var persistent = IsPersistent(domain, context);
+        var live = attachment.Live && IsActive(domain, context);
         var flags = (persistent ? LibvirtNative.AffectConfig : 0) | (live ? LibvirtNative.AffectLive : 0);
         if (flags == 0)
         {
@@ -336,7 +344,7 @@ public sealed class LibvirtClient : ILibvirtClient, IAsyncDisposable, IDisposabl
         var context = $"Cannot detach {address} from {guestName}";
         using var domain = Lookup(lease, guestName, context);
         var done = new List<string>(2);
-        if (from.HasFlag(GuestDefinitions.Live) && IsActive(domain)
+        if (from.HasFlag(GuestDefinitions.Live) && IsActive(domain, context)
             && HostDeviceXml.Find(ReadXml(domain, 0, context), address) is { } liveElement)
         {
             LibvirtErrors.Check(LibvirtNative.virDomainDetachDeviceFlags(domain, liveElement, LibvirtNative.AffectLive),
@@ -344,7 +352,7 @@ public sealed class LibvirtClient : ILibvirtClient, IAsyncDisposable, IDisposabl
             done.Add("live");
         }
 
-        if (from.HasFlag(GuestDefinitions.Persistent) && IsPersistent(domain))
+        if (from.HasFlag(GuestDefinitions.Persistent) && IsPersistent(domain, context))
         {
             var persistentContext = done.Count > 0 ? $"{address} was detached from the running {guestName}, but not from its persistent definition" : context;
             var xml = ReadXml(domain, LibvirtNative.DomainXmlInactive | LibvirtNative.DomainXmlSecure, persistentContext);
@@ -426,8 +434,8 @@ public sealed class LibvirtClient : ILibvirtClient, IAsyncDisposable, IDisposabl
         }
 
         LibvirtErrors.Check(LibvirtNative.virDomainGetState(domain, out var state, out _, 0), "virDomainGetState", context);
-        var active = IsActive(domain);
-        var persistent = IsPersistent(domain);
+        var active = IsActive(domain, context);
+        var persistent = IsPersistent(domain, context);
         var problems = new List<string>();
         return new Guest
         {
@@ -463,11 +471,12 @@ public sealed class LibvirtClient : ILibvirtClient, IAsyncDisposable, IDisposabl
     private static string Name(DomainHandle domain)
         => LibvirtNative.Borrow(LibvirtNative.virDomainGetName(domain)) ?? throw LibvirtErrors.Last("virDomainGetName", "Cannot read a guest's name");
 
-    private static bool IsActive(DomainHandle domain)
-        => LibvirtErrors.Check(LibvirtNative.virDomainIsActive(domain), "virDomainIsActive", $"Cannot read whether {Name(domain)} runs") == 1;
+    // The context is built before the call: building it after would call libvirt (the name) and reset the error to report.
+    private static bool IsActive(DomainHandle domain, string context)
+        => LibvirtErrors.Check(LibvirtNative.virDomainIsActive(domain), "virDomainIsActive", context) == 1;
 
-    private static bool IsPersistent(DomainHandle domain)
-        => LibvirtErrors.Check(LibvirtNative.virDomainIsPersistent(domain), "virDomainIsPersistent", $"Cannot read whether {Name(domain)} is persistent") == 1;
+    private static bool IsPersistent(DomainHandle domain, string context)
+        => LibvirtErrors.Check(LibvirtNative.virDomainIsPersistent(domain), "virDomainIsPersistent", context) == 1;
 
     private static DomainHandle Lookup(LibvirtConnection.Lease lease, string name, string context)
         => TryLookup(lease, name, out var error) ?? throw new LibvirtException(context, error!.LibvirtMessage, error.Code, error.ErrorDomain, error.Function);

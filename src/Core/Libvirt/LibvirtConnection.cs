@@ -32,7 +32,7 @@ internal sealed class LibvirtConnection : IDisposable
         _hub = hub;
         _availability = LibvirtAvailability.NotChecked(uri);
         _reconnectTimer = timeProvider.CreateTimer(_ => ReconnectForWatchers(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        hub.Subscribed += ScheduleReconnect;
+        hub.Subscribed += OnSubscribed;
     }
 
     public LibvirtAvailability Availability => Volatile.Read(ref _availability);
@@ -100,7 +100,7 @@ internal sealed class LibvirtConnection : IDisposable
             Volatile.Write(ref _availability, new LibvirtAvailability(LibvirtStatus.Disposed, _uri, "the libvirt client was shut down", _timeProvider.GetUtcNow()));
         }
 
-        _hub.Subscribed -= ScheduleReconnect;
+        _hub.Subscribed -= OnSubscribed;
         _reconnectTimer.Dispose();
         handle?.Dispose(); // closes now, or when the last call in flight returns
         if (_holdsEventLoop)
@@ -172,6 +172,9 @@ internal sealed class LibvirtConnection : IDisposable
         _hub.Publish(new GuestChange(GuestChangeKind.Disconnected, null, now, reason));
         ScheduleReconnect();
     }
+
+    /// <summary>A subscriber came (on a page's thread): never wait there for an open in progress.</summary>
+    private void OnSubscribed() => ThreadPool.QueueUserWorkItem(_ => ScheduleReconnect());
 
     /// <summary>Arms the timer for the next attempt when someone watches and there is no connection.</summary>
     private void ScheduleReconnect()

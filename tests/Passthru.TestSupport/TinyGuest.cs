@@ -2,7 +2,8 @@ namespace Passthru.TestSupport;
 
 /// <summary>
 /// A tiny TCG guest defined on a real libvirtd for one test class, with a unique name; undefined
-/// (destroyed first if it runs) on dispose. No disk: it only ever sits in its firmware.
+/// (destroyed first if it runs) on dispose. No disk: it only ever sits in its firmware. ACPI on, so
+/// that qemu's PCI bus takes hot-plugged devices (the DEVICE_ADDED test).
 /// </summary>
 public sealed class TinyGuest : IAsyncDisposable
 {
@@ -26,6 +27,7 @@ public sealed class TinyGuest : IAsyncDisposable
               <memory unit='MiB'>64</memory>
               <vcpu>1</vcpu>
               <os><type arch='x86_64' machine='pc'>hvm</type></os>
+              <features><acpi/></features>
               <on_crash>destroy</on_crash>
               <devices><memballoon model='none'/></devices>
             </domain>
@@ -43,6 +45,21 @@ public sealed class TinyGuest : IAsyncDisposable
     }
 
     public Task<string> InactiveXmlAsync() => Virsh.RunAsync(_uri, "dumpxml", "--inactive", Name);
+
+    /// <summary>Hot-plugs a device given as XML into the running guest with virsh (another process than the test's).</summary>
+    public async Task AttachLiveWithVirshAsync(string deviceXml)
+    {
+        var file = Scratch.NewPath("passthru-device") + ".xml";
+        await File.WriteAllTextAsync(file, deviceXml);
+        try
+        {
+            await Virsh.RunAsync(_uri, "attach-device", Name, file, "--live");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -98,6 +98,11 @@ public sealed class LibvirtdTests(LibvirtDaemon daemon, ITestOutputHelper output
         Assert.Equal(GuestState.Running, guest!.State);
         Assert.Empty(guest.HostDevices); // live and persistent together, or neither
 
+        // A live hot-plug by another process (a virtio RNG: no host device involved) comes back as DEVICE_ADDED with its alias.
+        await _guest.AttachLiveWithVirshAsync("<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>");
+        var added = await changes.WaitForAsync(c => c.Kind == GuestChangeKind.DeviceAdded);
+        Assert.Equal((_guest.Name, "rng0"), (added.GuestName, added.Detail));
+
         clock.Restart();
         await _client.DestroyGuestAsync(_guest.Name);
         output.WriteLine($"destroy: {clock.ElapsedMilliseconds} ms");

@@ -135,9 +135,6 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Library)]
     public static partial int virDomainDestroy(DomainHandle domain);
 
-    [LibraryImport(Library)]
-    public static partial int virDomainUndefine(DomainHandle domain);
-
     /// <summary>An array the caller frees, of node devices the caller frees (each with virNodeDeviceFree).</summary>
     [LibraryImport(Library)]
     public static partial int virConnectListAllNodeDevices(IntPtr connection, out IntPtr devices, uint flags);

@@ -25,7 +25,10 @@ public sealed class GuestChangeSubscription : IDisposable
         _timeProvider = timeProvider;
     }
 
-    /// <summary>The changes as they come, until the subscription or the host is disposed (then the loop ends) or <paramref name="cancellationToken"/> fires.</summary>
+    /// <summary>
+    /// The changes as they come, until the subscription or the client is disposed (then the loop ends)
+    /// or <paramref name="cancellationToken"/> fires. One reader per subscription.
+    /// </summary>
     public async IAsyncEnumerable<GuestChange> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         while (await _channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))

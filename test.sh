@@ -17,6 +17,9 @@ missing=()
 command -v lspci >/dev/null || missing+=(pciutils)
 [ -f /usr/share/misc/pci.ids ] || missing+=(pci.ids)
 fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+# The libvirt tests: libvirt0 and a real libvirtd (with virsh and the libvirt-qemu user) running tiny qemu guests.
+[ -x /usr/sbin/libvirtd ] || missing+=(libvirt-daemon-system)
+[ -x /usr/bin/qemu-system-x86_64 ] || missing+=(qemu-system-x86)
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

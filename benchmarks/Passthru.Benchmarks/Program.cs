@@ -11,5 +11,13 @@ if (args.Length > 0 && args[0] == "compare")
     return LspciComparison.Run(tree, runs);
 }
 
+// `live APP [CIRCUITS] [SECONDS]`: the dashboard's CPU use, idle and with CIRCUITS pages watching (benchmarks/live-load.sh).
+if (args.Length > 1 && args[0] == "live")
+{
+    var circuits = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50;
+    var seconds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 60;
+    return await LiveLoad.RunAsync(args[1], circuits, TimeSpan.FromSeconds(seconds));
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ScanBenchmarks).Assembly).Run(args);
 return 0;

@@ -41,7 +41,7 @@ public sealed class UnavailableTests
     [Fact]
     public async Task Reconnect_AfterAFailure_WaitsForTheRetryPauseThenTriesAgain()
     {
-        var time = new ManualTime(DateTimeOffset.Parse("2025-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var time = new ManualClock(DateTimeOffset.Parse("2025-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         await using var client = new LibvirtClient(LibvirtTestHost.UnreachableUri, time);
 
         var first = (await client.ListGuestsAsync()).Availability.CheckedAt;

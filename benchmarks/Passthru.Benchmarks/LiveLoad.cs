@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using Microsoft.Playwright;
+
+namespace Passthru.Benchmarks;
+
+/// <summary>
+/// The dashboard's CPU use as a separate process, read from its /proc/PID/stat: idle (nobody
+/// watching, so no sampling), then with N Chromium pages on the Interrupts page (N circuits
+/// subscribed at the default 1 Hz). The app reads this machine's real /proc and /sys, read-only:
+/// nothing is bound or unbound.
+/// </summary>
+internal static class LiveLoad
+{
+    public static async Task<int> RunAsync(string app, int circuits, TimeSpan window)
+    {
+        var port = FreePort();
+        var database = Path.Combine("/dev/shm", $"passthru-liveload-{Environment.ProcessId}.db");
+        using var server = Process.Start(new ProcessStartInfo(app, ["--urls", $"http://127.0.0.1:{port}", "--Passthru:Database", database])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException($"{app} did not start.");
+        server.OutputDataReceived += (_, _) => { };
+        server.ErrorDataReceived += (_, _) => { };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        try
+        {
+            var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+            await WaitUntilServingAsync(baseAddress);
+            await Task.Delay(TimeSpan.FromSeconds(5)); // start-up work (JIT, first scan) is not idle time
+
+            var idle = await CpuShareAsync(server.Id, window);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"idle, nobody watching:               {idle:P2} of one core over {window.TotalSeconds:0} s"));
+
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new()
+            {
+                ExecutablePath = "/usr/bin/chromium",
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            });
+            for (var i = 0; i < circuits; i++)
+            {
+                var page = await browser.NewPageAsync();
+                await page.GotoAsync(new Uri(baseAddress, "interrupts").ToString());
+                await page.Locator("[data-interactive=true]").WaitForAsync();
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var watched = await CpuShareAsync(server.Id, window);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{circuits} circuits on /interrupts at 1 Hz: {watched:P2} of one core over {window.TotalSeconds:0} s"));
+            return 0;
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+            foreach (var file in new[] { database, database + "-wal", database + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    /// <summary>User plus system CPU time of a process over a window, as a share of one core.</summary>
+    private static async Task<double> CpuShareAsync(int pid, TimeSpan window)
+    {
+        var before = CpuTicks(pid);
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(window);
+        var after = CpuTicks(pid);
+        const double ticksPerSecond = 100; // USER_HZ on Linux
+        return (after - before) / ticksPerSecond / clock.Elapsed.TotalSeconds;
+    }
+
+    private static long CpuTicks(int pid)
+    {
+        // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
+    private static async Task WaitUntilServingAsync(Uri address)
+    {
+        using var http = new HttpClient();
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            try
+            {
+                using var response = await http.GetAsync(address);
+                return;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(500);
+            }
+        }
+
+        throw new InvalidOperationException($"The dashboard did not answer at {address}.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

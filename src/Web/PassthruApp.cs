@@ -23,6 +23,9 @@ public static class PassthruApp
             Args = args,
             // Static assets and content are found next to the assembly, wherever the process was started from.
             ApplicationName = typeof(PassthruApp).Assembly.GetName().Name,
+            // appsettings.json (with its AllowedHosts) and wwwroot sit next to the executable: a dashboard
+            // started from another directory must not lose them and fall back to AllowedHosts "*".
+            ContentRootPath = AppContext.BaseDirectory,
         });
 
         // --host-root DIR is the short way to point the dashboard at a captured tree.

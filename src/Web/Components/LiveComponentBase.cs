@@ -19,8 +19,11 @@ public abstract class LiveComponentBase : ComponentBase, IAsyncDisposable
     [Inject]
     public required LiveHost Live { get; init; }
 
-    /// <summary>Applies a new state to the component; called on the renderer's thread, followed by a redraw.</summary>
-    protected abstract Task OnLiveStateAsync(LiveState state);
+    /// <summary>
+    /// Applies a new state to the component, on the renderer's thread; returns whether the component
+    /// must redraw. A page that shows only devices says no to the states in which only interrupts moved.
+    /// </summary>
+    protected abstract ValueTask<bool> OnLiveStateAsync(LiveState state);
 
     protected override void OnAfterRender(bool firstRender)
     {
@@ -44,8 +47,10 @@ public abstract class LiveComponentBase : ComponentBase, IAsyncDisposable
 
                 await InvokeAsync(async () =>
                 {
-                    await OnLiveStateAsync(state);
-                    StateHasChanged();
+                    if (await OnLiveStateAsync(state))
+                    {
+                        StateHasChanged();
+                    }
                 });
                 await Task.Delay(MinimumRedrawInterval, cancellationToken);
             }

@@ -49,9 +49,25 @@ public sealed class LiveRateBuffer
         }
     }
 
-    /// <summary>Minutes before <paramref name="now"/>; a new array each time: Radzen's chart redraws only when its Data is a new collection.</summary>
+    /// <summary>At most this many points per line: a ten-minute line at one sample a second is averaged over ten seconds.</summary>
+    public const int MaxPointsPerLine = 60;
+
+    /// <summary>
+    /// Minutes before <paramref name="now"/>, averaged in buckets so a line has at most <see cref="MaxPointsPerLine"/>
+    /// points; a new array each time: Radzen's chart redraws only when its Data is a new collection.
+    /// </summary>
     public RatePoint[] PointsOf(PciAddress address, DateTimeOffset now)
-        => _points.TryGetValue(address, out var queue) ? queue.Select(p => new RatePoint(-(now - p.At).TotalMinutes, p.PerSecond)).ToArray() : [];
+    {
+        if (!_points.TryGetValue(address, out var queue))
+        {
+            return [];
+        }
+
+        var bucket = (queue.Count + MaxPointsPerLine - 1) / MaxPointsPerLine;
+        return queue.Chunk(Math.Max(1, bucket))
+            .Select(chunk => new RatePoint(-(now - chunk[^1].At).TotalMinutes, chunk.Average(p => p.PerSecond)))
+            .ToArray();
+    }
 
     public static TimeSpan Span(ChartRange range) => range switch
     {

@@ -110,3 +110,24 @@ public sealed class InterruptSamplerTests : IDisposable
         Assert.NotEmpty(_sampler.Sample(host).Rows);
     }
 }
+
+/// <summary>The sampler on this machine's own kernel (read-only: /proc/interrupts and /sys are only read).</summary>
+public class ThisMachineInterruptTests
+{
+    [Fact]
+    public void Sample_ThisMachine_MapsPciRowsToItsDevices()
+    {
+        var root = new HostRoot("/");
+        var host = TreeScan.Scan("/");
+        using var sampler = new InterruptSampler(root, TimeProvider.System);
+
+        _ = sampler.Sample(host);
+        var second = sampler.Sample(host);
+
+        Assert.Null(second.Problem);
+        Assert.True(second.HasRates);
+        var pciRows = second.Rows.Where(r => r.Line.Chip?.Contains("PCI", StringComparison.Ordinal) == true).ToArray();
+        Assert.NotEmpty(pciRows);
+        Assert.All(pciRows, r => Assert.Contains(host.Devices, d => d.Address == r.Owner?.Address));
+    }
+}

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Passthru.Core.History;
-using Passthru.Core.Interrupts;
 using Passthru.Core.Iommu;
 using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
@@ -25,12 +24,6 @@ public partial class DevicePage : LiveComponentBase
     internal IommuGroup? Group { get; private set; }
     internal PassthroughAssessment? Assessment { get; private set; }
     internal string? Error { get; private set; }
-    internal InterruptSample Interrupts { get; private set; } = InterruptSample.None;
-    internal IReadOnlyList<InterruptRow> InterruptRows { get; private set; } = [];
-
-    internal string DeviceRateText => Device is not null && Interrupts.Devices.GetValueOrDefault(Device.Address) is { } rate
-        ? $"{Pages.Interrupts.Rate(rate.PerSecond)}/s · {rate.Total.ToString(CultureInfo.InvariantCulture)} in total"
-        : "no interrupts";
 
     [Inject]
     public required DialogService Dialogs { get; init; }
@@ -45,17 +38,16 @@ public partial class DevicePage : LiveComponentBase
 
     internal async Task LoadAsync() => Show(await Model.ScanAsync());
 
-    /// <summary>The device's rows and rate each sample; its driver and verdict whenever the host's devices change.</summary>
-    protected override Task OnLiveStateAsync(LiveState state)
+    /// <summary>The driver and verdict whenever the host's devices change (the interrupts section follows the samples itself).</summary>
+    protected override ValueTask<bool> OnLiveStateAsync(LiveState state)
     {
-        Interrupts = state.Interrupts;
-        InterruptRows = Device is null ? [] : state.Interrupts.RowsOf(Device.Address).ToArray();
-        if (state.Host is { } host && Host is not null && !Host.HasSameDevicesAs(host))
+        if (state.Host is not { } host || Host is null || Host.HasSameDevicesAs(host))
         {
-            Show(host);
+            return ValueTask.FromResult(false);
         }
 
-        return Task.CompletedTask;
+        Show(host);
+        return ValueTask.FromResult(true);
     }
 
     private void Show(HostSnapshot host)

@@ -33,13 +33,14 @@ public partial class Groups : LiveComponentBase
     private async Task RescanAsync() => Host = await Model.ScanAsync();
 
     /// <summary>A bind or unbind done anywhere (this page, the API, a shell) shows without a reload.</summary>
-    protected override Task OnLiveStateAsync(LiveState state)
+    protected override ValueTask<bool> OnLiveStateAsync(LiveState state)
     {
-        if (state.Host is { } host && (Host is null || !Host.HasSameDevicesAs(host)))
+        if (state.Host is not { } host || (Host is not null && Host.HasSameDevicesAs(host)))
         {
-            Host = host;
+            return ValueTask.FromResult(false); // only interrupts moved: nothing on this page changed
         }
 
-        return Task.CompletedTask;
+        Host = host;
+        return ValueTask.FromResult(true);
     }
 }

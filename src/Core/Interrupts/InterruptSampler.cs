@@ -14,7 +14,9 @@ namespace Passthru.Core.Interrupts;
 public sealed class InterruptSampler(HostRoot root, TimeProvider timeProvider) : IDisposable
 {
     private readonly ProcInterruptsParser _parser = new();
+    // Two read buffers in turn: the parser compares each read with the previous one, which must stay intact.
     private byte[] _buffer = new byte[16 * 1024];
+    private byte[] _previousBuffer = new byte[16 * 1024];
     private SafeFileHandle? _proc;
     private InterruptTable _previousTable = InterruptTable.Empty;
     private DateTimeOffset _previousAt;
@@ -30,7 +32,8 @@ public sealed class InterruptSampler(HostRoot root, TimeProvider timeProvider) :
             return InterruptSample.None with { At = at, Problem = problem };
         }
 
-        var table = _parser.Parse(_buffer.AsSpan(0, length));
+        var table = _parser.Parse(_buffer.AsMemory(0, length));
+        (_buffer, _previousBuffer) = (_previousBuffer, _buffer);
         var elapsed = _previousTable.Lines.Count > 0 ? at - _previousAt : TimeSpan.Zero;
         if (!ReferenceEquals(host, _mappedHost) || !SameRows(_previousTable, table))
         {

@@ -188,8 +188,8 @@ public class ProcInterruptsParserTests
     public void Parse_RowWithNewHandler_IsParsedAfresh()
     {
         var parser = new ProcInterruptsParser();
-        _ = parser.Parse("  CPU0\n 50:  7  IR-PCI-MSI 442368-edge  snd_hda_intel:card0\n"u8);
-        var after = parser.Parse("  CPU0\n 50:  7  IR-PCI-MSI 442368-edge  vfio-msi[0](0000:00:1b.0)\n"u8);
+        _ = parser.Parse("  CPU0\n 50:  7  IR-PCI-MSI 442368-edge  snd_hda_intel:card0\n"u8.ToArray());
+        var after = parser.Parse("  CPU0\n 50:  7  IR-PCI-MSI 442368-edge  vfio-msi[0](0000:00:1b.0)\n"u8.ToArray());
 
         Assert.Equal("vfio-msi[0](0000:00:1b.0)", after.Lines.Single().Actions);
     }

@@ -119,6 +119,7 @@ public static class PassthruApp
         app.MapHostApi();
         app.MapBindingApi();
         app.MapInterruptApi();
+        app.MapGuestApi();
         app.MapHub<HostHub>(HostHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

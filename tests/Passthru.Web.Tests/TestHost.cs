@@ -20,6 +20,7 @@ internal static class TestHost
             options.HostRoot = treeRoot;
             options.PciIdsPath = PciIds;
             options.Database = databasePath;
+            options.LibvirtUri = LibvirtTestHost.UnreachableUri; // page tests: libvirt as on a host where libvirtd is not running
         });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);

@@ -1,3 +1,4 @@
+using Passthru.Core.Guests;
 using Passthru.Core.History;
 using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
@@ -10,7 +11,8 @@ namespace Passthru.Core.Binding;
 /// for a group (a failure part-way undoes what was done), the outcome journaled after. One
 /// operation at a time on the host.
 /// </summary>
-public sealed class BindingService(HostScanner scanner, SysfsBinder binder, OperationJournal journal, IBindingProgress? progress = null)
+public sealed class BindingService(HostScanner scanner, SysfsBinder binder, OperationJournal journal, IBindingProgress? progress = null,
+    IGuestDeviceUsage? guests = null)
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
@@ -30,6 +32,7 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
             var plan = request.Action == OperationAction.Detach
                 ? BindingPlanner.PlanDetach(host, HostUsage.Read(scanner.Root), request.Target, devices, request.ExpectedIds, request.ConnectionAddress)
                 : BindingPlanner.PlanReattach(request.Target, devices, await OriginalDriversAsync(devices, cancellationToken), request.ExpectedIds);
+            plan = await WithRunningGuestsAsync(plan, cancellationToken);
             if (request.DryRun)
             {
                 return new BindingResult(plan, null, Describe(plan), null, Drivers(devices));
@@ -80,6 +83,15 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
             var now = operation.Devices.ToDictionary(d => d.Address, d => binder.Driver(d.Address));
             var found = string.Join("; ", operation.Devices.Select(d =>
                 $"{d.Address} on {now[d.Address] ?? "no driver"} (was {d.DriverBefore ?? "no driver"})"));
+            if (operation.Guest is { } guest)
+            {
+                await journal.FinishAsync(operation.Id, OperationStatus.Interrupted,
+                    $"Passthru stopped during this change of guest {guest}, started {operation.StartedAt:u}. Found at restart: {found}. " +
+                    $"Check the guest's definitions (virsh dumpxml {guest}, and with --inactive) before starting it.",
+                    now, cancellationToken);
+                continue;
+            }
+
             var expected = operation.Action == OperationAction.Detach ? "vfio-pci" : "its host driver";
             var complete = operation.Devices.All(d => operation.Action == OperationAction.Detach
                 ? now[d.Address] is { } driver && VfioDrivers.IsVfio(driver)
@@ -91,6 +103,22 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
         }
 
         return pending;
+    }
+
+    /// <summary>A device a running guest has is not the host's to move: neither to vfio-pci nor back.</summary>
+    private async Task<BindingPlan> WithRunningGuestsAsync(BindingPlan plan, CancellationToken cancellationToken)
+    {
+        if (guests is null)
+        {
+            return plan;
+        }
+
+        var holders = await guests.RunningHoldersAsync(cancellationToken);
+        var held = plan.Devices.Where(d => holders.ContainsKey(d.Address))
+            .Select(d => new Refusal(RefusalKind.HeldByRunningGuest, d.Address,
+                $"{d.Address} is in use by the running guest {holders[d.Address]}: remove it from the guest (or shut the guest down) first.", CanOverride: false))
+            .ToArray();
+        return held.Length == 0 ? plan : plan with { Refusals = [.. plan.Refusals, .. held] };
     }
 
     private Task Report(BindingStep step) => progress?.OnStepAsync(step) ?? Task.CompletedTask;

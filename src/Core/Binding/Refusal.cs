@@ -18,6 +18,18 @@ public enum RefusalKind
 
     /// <summary>The dashboard's own connection runs through the device. Never overridable.</summary>
     DashboardConnection,
+
+    /// <summary>A running guest has the device: taking it away (or giving it to another guest) would pull it from under that guest.</summary>
+    HeldByRunningGuest,
+
+    /// <summary>Other devices of the group stay on host drivers: VFIO refuses a group that is not whole, so the guest would not start.</summary>
+    GroupNotViable,
+
+    /// <summary>An unmanaged hostdev must already be on vfio-pci: libvirt will not move it.</summary>
+    NotOnVfio,
+
+    /// <summary>The guest's definition has the device already.</summary>
+    AlreadyInGuest,
 }
 
 /// <summary>Why an operation will not be done, and whether a deliberate override may do it anyway.</summary>

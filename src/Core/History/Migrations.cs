@@ -56,6 +56,11 @@ internal static class Migrations
             );
             CREATE INDEX interrupt_minutes_minute ON interrupt_minutes (minute);
             """),
+        (3, "guest operations", """
+            -- Attach to and detach from libvirt guests are operations too: which guest, and how.
+            ALTER TABLE operations ADD COLUMN guest TEXT;   -- the libvirt domain's name
+            ALTER TABLE operations ADD COLUMN mode  TEXT;   -- e.g. "persistent+live, managed"
+            """),
     ];
 
     public static int LatestVersion => Steps[^1].Version;

@@ -11,16 +11,16 @@ namespace Passthru.Core.History;
 public sealed class OperationJournal(HistoryDatabase database, TimeProvider timeProvider)
 {
     public async Task<long> BeginAsync(string actor, OperationAction action, string target, bool forced,
-        IReadOnlyList<OperationDevice> devices, CancellationToken cancellationToken = default)
+        IReadOnlyList<OperationDevice> devices, CancellationToken cancellationToken = default, string? guest = null, string? mode = null)
         => await database.RunAsync(async connection =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var id = await connection.ExecuteScalarAsync<long>("""
-                INSERT INTO operations (started_at, actor, action, target, forced, status)
-                VALUES (@startedAt, @actor, @action, @target, @forced, 'Pending')
+                INSERT INTO operations (started_at, actor, action, target, forced, status, guest, mode)
+                VALUES (@startedAt, @actor, @action, @target, @forced, 'Pending', @guest, @mode)
                 RETURNING id
                 """,
-                new { startedAt = Now(), actor, action = action.ToString(), target, forced }, transaction);
+                new { startedAt = Now(), actor, action = action.ToString(), target, forced, guest, mode }, transaction);
             foreach (var device in devices)
             {
                 await connection.ExecuteAsync("""
@@ -58,9 +58,9 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
 
     /// <summary>A refused request: journaled too (who asked for what, and why not), with nothing written to sysfs.</summary>
     public async Task RecordRefusalAsync(string actor, OperationAction action, string target, IReadOnlyList<OperationDevice> devices, string reason,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string? guest = null, string? mode = null)
     {
-        var id = await BeginAsync(actor, action, target, forced: false, devices, cancellationToken);
+        var id = await BeginAsync(actor, action, target, forced: false, devices, cancellationToken, guest, mode);
         await FinishAsync(id, OperationStatus.Refused, reason, devices.ToDictionary(d => d.Address, d => d.DriverBefore), cancellationToken);
     }
 
@@ -70,7 +70,7 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
         => await database.RunAsync(async connection =>
         {
             var rows = (await connection.QueryAsync<OperationRow>("""
-                SELECT id, started_at AS StartedAt, finished_at AS FinishedAt, actor, action, target, forced, status, message
+                SELECT id, started_at AS StartedAt, finished_at AS FinishedAt, actor, action, target, forced, status, message, guest, mode
                 FROM operations
                 WHERE (@action IS NULL OR action = @action)
                   AND (@status IS NULL OR status = @status)
@@ -103,13 +103,15 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
 
     private string Now() => timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 
-    private sealed record OperationRow(long Id, string StartedAt, string? FinishedAt, string Actor, string Action, string Target, long Forced, string Status, string? Message)
+    private sealed record OperationRow(long Id, string StartedAt, string? FinishedAt, string Actor, string Action, string Target, long Forced, string Status, string? Message,
+        string? Guest, string? Mode)
     {
         public OperationRecord ToRecord(IEnumerable<DeviceRow> devices) => new(
             Id, DateTimeOffset.Parse(StartedAt, CultureInfo.InvariantCulture),
             FinishedAt is null ? null : DateTimeOffset.Parse(FinishedAt, CultureInfo.InvariantCulture),
             Actor, Enum.Parse<OperationAction>(Action), Target, Forced != 0, Enum.Parse<OperationStatus>(Status), Message,
-            devices.Select(d => new OperationDevice(PciAddress.Parse(d.Address), d.VendorId, d.DeviceId, (int?)d.IommuGroup, d.DriverBefore, d.DriverAfter)).ToArray());
+            devices.Select(d => new OperationDevice(PciAddress.Parse(d.Address), d.VendorId, d.DeviceId, (int?)d.IommuGroup, d.DriverBefore, d.DriverAfter)).ToArray(),
+            Guest, Mode);
     }
 
     private sealed record DeviceRow(long OperationId, string Address, string? VendorId, string? DeviceId, long? IommuGroup, string? DriverBefore, string? DriverAfter);

@@ -4,8 +4,17 @@ namespace Passthru.Core.History;
 
 public enum OperationAction
 {
+    /// <summary>From the host driver to vfio-pci.</summary>
     Detach,
+
+    /// <summary>From vfio-pci back to the host driver.</summary>
     Reattach,
+
+    /// <summary>Into a libvirt guest's definition (and its running configuration).</summary>
+    AttachToGuest,
+
+    /// <summary>Out of a libvirt guest's definitions.</summary>
+    DetachFromGuest,
 }
 
 public enum OperationStatus
@@ -30,6 +39,8 @@ public enum OperationStatus
 /// <summary>One device in an operation, with its driver before and after.</summary>
 public sealed record OperationDevice(PciAddress Address, string? VendorId, string? DeviceId, int? Group, string? DriverBefore, string? DriverAfter = null);
 
+/// <param name="Guest">For guest operations: the libvirt domain.</param>
+/// <param name="Mode">For guest operations: which definitions and how (<c>persistent+live, managed</c>).</param>
 public sealed record OperationRecord(
     long Id,
     DateTimeOffset StartedAt,
@@ -40,4 +51,6 @@ public sealed record OperationRecord(
     bool Forced,
     OperationStatus Status,
     string? Message,
-    IReadOnlyList<OperationDevice> Devices);
+    IReadOnlyList<OperationDevice> Devices,
+    string? Guest = null,
+    string? Mode = null);

@@ -115,7 +115,7 @@ public sealed record LossResponse(HostLossKind Kind, string Name, string Details
 public sealed record RefusalResponse(RefusalKind Kind, string Device, string Reason, bool CanOverride);
 
 public sealed record OperationResponse(long Id, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string Actor, OperationAction Action, string Target,
-    bool Forced, OperationStatus Status, string? Message, IReadOnlyList<OperationDeviceResponse> Devices);
+    bool Forced, OperationStatus Status, string? Message, IReadOnlyList<OperationDeviceResponse> Devices, string? Guest, string? Mode);
 
 public sealed record OperationDeviceResponse(string Address, string? VendorId, string? DeviceId, int? Group, string? DriverBefore, string? DriverAfter);
 
@@ -130,5 +130,6 @@ internal static class BindingMapping
 
     public static OperationResponse ToResponse(this OperationRecord r) => new(
         r.Id, r.StartedAt, r.FinishedAt, r.Actor, r.Action, r.Target, r.Forced, r.Status, r.Message,
-        r.Devices.Select(d => new OperationDeviceResponse(d.Address.ToString(), d.VendorId, d.DeviceId, d.Group, d.DriverBefore, d.DriverAfter)).ToArray());
+        r.Devices.Select(d => new OperationDeviceResponse(d.Address.ToString(), d.VendorId, d.DeviceId, d.Group, d.DriverBefore, d.DriverAfter)).ToArray(),
+        r.Guest, r.Mode);
 }

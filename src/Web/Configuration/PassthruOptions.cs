@@ -28,4 +28,7 @@ public sealed class PassthruOptions
 
     /// <summary>How long the stored interrupt history is kept.</summary>
     public int InterruptHistoryRetentionHours { get; set; } = 7 * 24;
+
+    /// <summary>Where libvirt is: <c>qemu:///system</c> on a KVM host; <c>test:///…</c> for libvirt's test driver.</summary>
+    public string LibvirtUri { get; set; } = Passthru.Core.Libvirt.LibvirtClient.DefaultUri;
 }

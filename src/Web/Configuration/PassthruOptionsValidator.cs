@@ -43,6 +43,11 @@ public sealed class PassthruOptionsValidator : IValidateOptions<PassthruOptions>
             failures.Add($"Passthru:InterruptHistoryRetentionHours is {options.InterruptHistoryRetentionHours}; use 1 to 8784.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.LibvirtUri) || !options.LibvirtUri.Contains("://", StringComparison.Ordinal))
+        {
+            failures.Add($"Passthru:LibvirtUri '{options.LibvirtUri}' is not a libvirt URI (e.g. qemu:///system).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Passthru.Core.Binding;
+using Passthru.Core.Guests;
+using Passthru.Core.Libvirt;
 using Passthru.Core.History;
 using Passthru.Core.Host;
 using Passthru.Core.Pci;
@@ -33,6 +35,10 @@ public static class HostServices
         services.AddSingleton<OperationJournal>();
         services.AddSingleton<DeviceInventory>();
         services.AddSingleton(sp => new SysfsBinder(sp.GetRequiredService<HostRoot>(), SysfsBinder.DefaultStepTimeout));
+        services.AddSingleton<ILibvirtClient>(sp => new LibvirtClient(
+            sp.GetRequiredService<IOptions<PassthruOptions>>().Value.LibvirtUri, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IGuestDeviceUsage, LibvirtGuestUsage>();
+        services.AddSingleton<GuestService>();
         services.AddSingleton<BindingService>();
         services.AddSingleton<HostModel>();
         services.AddHostedService<JournalRecovery>();

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using Passthru.Core.Binding;
 using Passthru.Core.Host;
 using Passthru.Core.Interrupts;
+using Passthru.Core.Libvirt;
+using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
 using Passthru.Web.Configuration;
 
@@ -27,15 +29,19 @@ public sealed partial class LiveHost : BackgroundService
     private LiveState _current = LiveState.Initial;
     private bool _ueventsAvailable;
 
+    private readonly ILibvirtClient _libvirt;
+    private GuestsSnapshot? _guests;
+    private long _guestsVersion;
     private readonly HostModel _model;
     private readonly HostRoot _root;
     private readonly IOptions<PassthruOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<LiveHost> _logger;
 
-    public LiveHost(HostModel model, HostRoot root, BindingService binding, IOptions<PassthruOptions> options, TimeProvider timeProvider, ILogger<LiveHost> logger)
+    public LiveHost(HostModel model, HostRoot root, BindingService binding, ILibvirtClient libvirt, IOptions<PassthruOptions> options,
+        TimeProvider timeProvider, ILogger<LiveHost> logger)
     {
-        (_model, _root, _options, _timeProvider, _logger) = (model, root, options, timeProvider, logger);
+        (_model, _root, _libvirt, _options, _timeProvider, _logger) = (model, root, libvirt, options, timeProvider, logger);
         binding.DriversChanged += RequestRescan;
     }
 
@@ -153,6 +159,48 @@ public sealed partial class LiveHost : BackgroundService
 
     private async Task RunWhileWatchedAsync(CancellationToken stoppingToken)
     {
+        using var guestWatch = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var guests = WatchGuestsAsync(guestWatch.Token);
+        try
+        {
+            await SampleWhileWatchedAsync(stoppingToken);
+        }
+        finally
+        {
+            await guestWatch.CancelAsync();
+            await guests;
+        }
+    }
+
+    /// <summary>
+    /// Re-reads the guests whenever libvirt reports a change (or Passthru made one: qemu sends no event
+    /// for a persistent-only change), while someone watches; each read goes out with the next state.
+    /// </summary>
+    private async Task WatchGuestsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var changes = _libvirt.SubscribeToChanges();
+            await ReadGuestsAsync(cancellationToken);
+            await foreach (var _ in changes.ReadAllAsync(cancellationToken))
+            {
+                await ReadGuestsAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ReadGuestsAsync(CancellationToken cancellationToken)
+    {
+        _guests = await _libvirt.ListGuestsAsync(cancellationToken);
+        Interlocked.Increment(ref _guestsVersion);
+        RequestRescan();
+    }
+
+    private async Task SampleWhileWatchedAsync(CancellationToken stoppingToken)
+    {
         var settings = _options.Value;
         using var sampler = new InterruptSampler(_root, _timeProvider);
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(settings.InterruptSampleMs), _timeProvider);
@@ -204,7 +252,9 @@ public sealed partial class LiveHost : BackgroundService
         var state = new LiveState(
             hostChanged ? host : previous.Host!,
             sample,
-            hostChanged ? previous.HostVersion + 1 : previous.HostVersion);
+            hostChanged ? previous.HostVersion + 1 : previous.HostVersion,
+            _guests,
+            Interlocked.Read(ref _guestsVersion));
         _current = state;
         lock (_gate)
         {
@@ -263,11 +313,29 @@ public sealed partial class LiveHost : BackgroundService
     private static partial void LogNoUevents(ILogger logger, string problem, int pollMs);
 }
 
-/// <summary>What a subscriber sees: the latest device scan (replaced only when devices changed) and the latest interrupt sample.</summary>
+/// <summary>What a subscriber sees: the latest device scan (replaced only when devices changed), interrupt sample and guests.</summary>
 /// <param name="HostVersion">Goes up each time the devices changed, so a page redraws its device list only then.</param>
-public sealed record LiveState(HostSnapshot? Host, InterruptSample Interrupts, long HostVersion)
+/// <param name="Guests">libvirt's guests as last read; null until read (or while nobody watched).</param>
+/// <param name="GuestsVersion">Goes up each time the guests were read again.</param>
+public sealed record LiveState(HostSnapshot? Host, InterruptSample Interrupts, long HostVersion, GuestsSnapshot? Guests = null, long GuestsVersion = 0)
 {
     public static readonly LiveState Initial = new(null, InterruptSample.None, 0);
+
+    /// <summary>The running guest that has a host function in its live definition, or null.</summary>
+    public string? RunningGuestOf(PciAddress address)
+        => Guests?.Guests.FirstOrDefault(g => g.IsActive && g.LiveHostDevices.Any(d => d.HostAddress == address))?.Name;
+
+    /// <summary>Interrupts per second of each running guest's passed-through functions, summed.</summary>
+    public IReadOnlyDictionary<string, double> GuestRates()
+    {
+        var rates = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var guest in Guests?.Guests.Where(g => g.IsActive) ?? [])
+        {
+            rates[guest.Name] = guest.LiveHostDevices.Sum(d => Interrupts.Devices.GetValueOrDefault(d.HostAddress)?.PerSecond ?? 0);
+        }
+
+        return rates;
+    }
 }
 
 /// <summary>A subscription to <see cref="LiveHost"/>; disposing it stops the delivery (and, for the last one, the sampling).</summary>

@@ -20,22 +20,28 @@ public sealed class HistoryDatabaseTests : IDisposable
 
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
         var steps = (await connection.QueryAsync<(long Version, string Name)>("SELECT version, name FROM schema_migrations ORDER BY version")).ToArray();
-        Assert.Equal([(1L, "operation journal and device inventory"), (2L, "interrupt history per minute")], steps);
+        Assert.Equal([(1L, "operation journal and device inventory"), (2L, "interrupt history per minute"), (3L, "guest operations")], steps);
     }
 
     [Fact]
-    public async Task Open_DatabaseFromVersion1_AddsStep2AndKeepsItsRows()
+    public async Task Open_DatabaseFromVersion1_AddsTheLaterStepsAndKeepsItsRows()
     {
         await using (var created = await new HistoryDatabase(DatabasePath).OpenAsync())
         {
             // Back to what Passthru with schema 1 left: its tables and rows, no interrupt history.
-            await created.ExecuteAsync("DROP TABLE interrupt_minutes; DELETE FROM schema_migrations WHERE version = 2");
+            await created.ExecuteAsync("""
+                DROP TABLE interrupt_minutes;
+                ALTER TABLE operations DROP COLUMN guest;
+                ALTER TABLE operations DROP COLUMN mode;
+                DELETE FROM schema_migrations WHERE version > 1;
+                """);
             await created.ExecuteAsync("INSERT INTO inventory (address, ids, first_seen, last_seen) VALUES ('0000:00:1b.0', 'x', 'a', 'b')");
         }
 
         await using var connection = await new HistoryDatabase(DatabasePath).OpenAsync();
 
-        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT MAX(version) FROM schema_migrations"));
+        Assert.Equal(3, await connection.ExecuteScalarAsync<long>("SELECT MAX(version) FROM schema_migrations"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM operations WHERE guest IS NOT NULL"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inventory"));
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM interrupt_minutes"));
     }
@@ -45,7 +51,7 @@ public sealed class HistoryDatabaseTests : IDisposable
     {
         await (await new HistoryDatabase(DatabasePath).OpenAsync()).DisposeAsync();
         await using var connection = await new HistoryDatabase(DatabasePath).OpenAsync();
-        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(3, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
     }
 
     [Fact]

@@ -11,6 +11,9 @@ public class CapturedHostFactory : WebApplicationFactory<Program>
 
     public string DatabasePath { get; } = Scratch.NewPath("passthru-api") + ".db";
 
+    /// <summary>libvirt's test driver with running, paused and shut-off guests (vm-running has 0000:04:00.6); a subclass may point elsewhere.</summary>
+    protected virtual string LibvirtUri => LibvirtTestHost.Uri;
+
     /// <summary>The tree the app reads; a subclass may give it a writable copy.</summary>
     protected virtual string TreeRoot => CapturedTrees.Path(Tree);
 
@@ -19,6 +22,7 @@ public class CapturedHostFactory : WebApplicationFactory<Program>
         builder.UseSetting("Passthru:HostRoot", TreeRoot);
         builder.UseSetting("Passthru:PciIdsPath", TestHost.PciIds);
         builder.UseSetting("Passthru:Database", DatabasePath);
+        builder.UseSetting("Passthru:LibvirtUri", LibvirtUri);
     }
 
     protected override void Dispose(bool disposing)

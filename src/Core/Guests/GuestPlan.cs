@@ -1,0 +1,33 @@
+using Passthru.Core.Binding;
+using Passthru.Core.Pci;
+using Passthru.Core.Scanning;
+
+namespace Passthru.Core.Guests;
+
+/// <summary>What to give to a guest: the functions, and how (persistent always; live when the guest runs; managed by libvirt or not).</summary>
+public sealed record GuestAttachRequest(string Guest, IReadOnlyList<PciAddress> Devices, bool Live, bool Managed, bool Force, string Actor,
+    System.Net.IPAddress? ConnectionAddress = null, bool DryRun = false);
+
+/// <summary>
+/// The dry run of an attach: the devices, the <c>&lt;hostdev&gt;</c> XML that will be sent, and
+/// the refusals. <see cref="WholeGroup"/> is the way out when the group is not whole: its endpoints
+/// that the guest does not have yet, this request's included.
+/// </summary>
+public sealed record GuestPlan(
+    string Guest,
+    IReadOnlyList<PciDevice> Devices,
+    bool Live,
+    bool Managed,
+    IReadOnlyList<Refusal> Refusals,
+    IReadOnlyList<PciAddress> WholeGroup,
+    IReadOnlyList<string> Xml)
+{
+    public bool IsRefused(bool force) => Refusals.Any(r => !force || !r.CanOverride);
+
+    public string RefusalSummary => string.Join(" ", Refusals.Select(r => r.Reason));
+
+    /// <summary>As the history shows it: <c>persistent+live, managed</c>.</summary>
+    public string Mode => $"persistent{(Live ? "+live" : "")}, {(Managed ? "managed" : "unmanaged")}";
+
+    public string Target => string.Join(", ", Devices.Select(d => d.Address));
+}

@@ -1,0 +1,160 @@
+using Passthru.Core.Binding;
+using Passthru.Core.History;
+using Passthru.Core.Libvirt;
+using Passthru.Core.Pci;
+using Passthru.Core.Scanning;
+
+namespace Passthru.Core.Guests;
+
+/// <summary>The outcome of a guest operation; the guest as read back afterwards when libvirt answered.</summary>
+public sealed record GuestResult(GuestPlan? Plan, OperationStatus? Status, string Message, Guest? Guest, long? OperationId);
+
+/// <summary>
+/// Gives host functions to libvirt guests and takes them back: a fresh scan and the rules first, the
+/// intent journaled before libvirt is asked, all or nothing for several functions (what was attached
+/// is detached again when a later one fails), the outcome journaled after. One operation at a time.
+/// </summary>
+public sealed class GuestService(ILibvirtClient libvirt, HostScanner scanner, OperationJournal journal)
+{
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    /// <exception cref="UnknownTargetException">No such guest, or a function not on this host.</exception>
+    /// <exception cref="LibvirtUnavailableException">libvirt cannot be reached.</exception>
+    public async Task<GuestResult> AttachAsync(GuestAttachRequest request, CancellationToken cancellationToken = default)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            var (guests, guest) = await FindGuestAsync(request.Guest, cancellationToken);
+            var host = scanner.Scan();
+            var devices = request.Devices.Distinct().Select(a => host.Find(a) ?? throw new UnknownTargetException($"There is no PCI device {a} on this host.")).ToArray();
+            var plan = GuestAttachPlanner.Plan(host, HostUsage.Read(scanner.Root), guests, guest, request, devices);
+            if (request.DryRun)
+            {
+                return new GuestResult(plan, null, plan.IsRefused(request.Force) ? plan.RefusalSummary : $"{plan.Target} can go to {guest.Name} ({plan.Mode}).", guest, null);
+            }
+
+            var journaled = Journaled(devices);
+            if (plan.IsRefused(request.Force))
+            {
+                await journal.RecordRefusalAsync(request.Actor, OperationAction.AttachToGuest, plan.Target, journaled, plan.RefusalSummary, cancellationToken, guest.Name, plan.Mode);
+                return new GuestResult(plan, OperationStatus.Refused, plan.RefusalSummary, guest, null);
+            }
+
+            var id = await journal.BeginAsync(request.Actor, OperationAction.AttachToGuest, plan.Target, request.Force, journaled, cancellationToken, guest.Name, plan.Mode);
+            var (status, message, after) = await AttachAllAsync(plan, cancellationToken);
+            await journal.FinishAsync(id, status, message, Drivers(devices), CancellationToken.None);
+            return new GuestResult(plan, status, message, after ?? guest, id);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>Takes a function out of both of a guest's definitions (each has its own guest-side address).</summary>
+    /// <exception cref="UnknownTargetException">No such guest, or the guest does not have the function.</exception>
+    public async Task<GuestResult> DetachAsync(string guestName, PciAddress address, string actor, CancellationToken cancellationToken = default)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            var (_, guest) = await FindGuestAsync(guestName, cancellationToken);
+            var use = guest.HostDevices.FirstOrDefault(d => d.HostAddress == address)
+                ?? throw new UnknownTargetException($"{guest.Name} does not have {address} in either definition.");
+            var from = (use.Live is null ? 0 : GuestDefinitions.Live) | (use.Persistent is null ? 0 : GuestDefinitions.Persistent);
+            var mode = $"{(use.Persistent is null ? "" : "persistent")}{(use.Live is null ? "" : use.Persistent is null ? "live" : "+live")}, {((use.Persistent ?? use.Live)!.Managed ? "managed" : "unmanaged")}";
+            var host = scanner.Scan();
+            var device = host.Find(address);
+            var journaled = device is null ? [new OperationDevice(address, null, null, null, null)] : Journaled([device]);
+            var id = await journal.BeginAsync(actor, OperationAction.DetachFromGuest, address.ToString(), false, journaled, cancellationToken, guest.Name, mode);
+            try
+            {
+                var after = await libvirt.DetachHostDeviceAsync(guest.Name, address, from, cancellationToken);
+                var unmanaged = !(use.Persistent ?? use.Live)!.Managed;
+                var message = $"Removed {address} from {guest.Name} ({mode})." + (unmanaged
+                    ? " It was unmanaged, so it stays on vfio-pci: give it back to the host from its page when you want it there."
+                    : use.Live is not null ? " libvirt gives a managed device back to its host driver once the guest lets go of it." : "");
+                await journal.FinishAsync(id, OperationStatus.Succeeded, message, Drivers(device is null ? [] : [device]), CancellationToken.None);
+                    return new GuestResult(null, OperationStatus.Succeeded, message, after, id);
+            }
+            catch (LibvirtException ex)
+            {
+                var message = $"libvirt refused to remove {address} from {guest.Name}: {ex.LibvirtMessage}";
+                await journal.FinishAsync(id, OperationStatus.Failed, message, Drivers(device is null ? [] : [device]), CancellationToken.None);
+                    return new GuestResult(null, OperationStatus.Failed, message, guest, id);
+            }
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task<(OperationStatus, string, Guest?)> AttachAllAsync(GuestPlan plan, CancellationToken cancellationToken)
+    {
+        var done = new List<PciAddress>();
+        Guest? after = null;
+        foreach (var device in plan.Devices)
+        {
+            try
+            {
+                after = await libvirt.AttachHostDeviceAsync(plan.Guest, new HostDeviceAttachment(device.Address) { Managed = plan.Managed, Live = plan.Live }, cancellationToken);
+                done.Add(device.Address);
+            }
+            catch (LibvirtException ex)
+            {
+                var undone = await UndoAsync(plan.Guest, done);
+                return (done.Count == 0 || undone ? OperationStatus.RolledBack : OperationStatus.Failed,
+                    $"libvirt refused {device.Address} for {plan.Guest}: {ex.LibvirtMessage}" +
+                    (done.Count == 0 ? "" : undone ? $" Removed again what was attached before it ({string.Join(", ", done)})." : $" Could not remove again {string.Join(", ", done)}: check the guest's definition."),
+                    after);
+            }
+        }
+
+        var managed = plan.Managed
+            ? " Managed: libvirt moves it to vfio-pci when the guest starts and gives it back to its host driver when the guest stops."
+            : " Unmanaged: it stays on vfio-pci whether the guest runs or not.";
+        return (OperationStatus.Succeeded, $"Attached {plan.Target} to {plan.Guest} ({plan.Mode}).{managed}", after);
+    }
+
+    private async Task<bool> UndoAsync(string guest, IReadOnlyList<PciAddress> done)
+    {
+        var undone = true;
+        foreach (var address in done)
+        {
+            try
+            {
+                await libvirt.DetachHostDeviceAsync(guest, address, GuestDefinitions.Both, CancellationToken.None);
+            }
+            catch (LibvirtException)
+            {
+                undone = false;
+            }
+        }
+
+        return undone;
+    }
+
+    private async Task<(GuestsSnapshot Guests, Guest Guest)> FindGuestAsync(string name, CancellationToken cancellationToken)
+    {
+        var guests = await libvirt.ListGuestsAsync(cancellationToken);
+        if (!guests.Availability.IsAvailable)
+        {
+            throw new LibvirtUnavailableException(guests.Availability);
+        }
+
+        var guest = guests.Guests.FirstOrDefault(g => g.Name == name) ?? throw new UnknownTargetException($"There is no guest named {name} at {libvirt.Uri}.");
+        return (guests, guest);
+    }
+
+    private static OperationDevice[] Journaled(IEnumerable<PciDevice> devices)
+        => devices.Select(d => new OperationDevice(d.Address, d.VendorId?.ToString("x4", System.Globalization.CultureInfo.InvariantCulture),
+            d.DeviceId?.ToString("x4", System.Globalization.CultureInfo.InvariantCulture), d.IommuGroup, d.Driver)).ToArray();
+
+    private IReadOnlyDictionary<PciAddress, string?> Drivers(IEnumerable<PciDevice> devices)
+    {
+        var host = scanner.Scan();
+        return devices.ToDictionary(d => d.Address, d => host.Find(d.Address)?.Driver);
+    }
+}

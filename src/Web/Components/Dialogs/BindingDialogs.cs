@@ -22,3 +22,15 @@ public static class BindingDialogs
         return result as BindingResult;
     }
 }
+
+/// <summary>Opens the dialog that gives host functions to a guest.</summary>
+public static class GuestDialogs
+{
+    public static async Task<Passthru.Core.Guests.GuestResult?> OpenAttachAsync(this DialogService dialogs, string guest, bool guestRuns, PciAddress? device = null)
+        => await dialogs.OpenAsync<GuestAttachDialog>($"Give a device to {guest}", new Dictionary<string, object?>
+        {
+            [nameof(GuestAttachDialog.GuestName)] = guest,
+            [nameof(GuestAttachDialog.GuestRuns)] = guestRuns,
+            [nameof(GuestAttachDialog.Device)] = device,
+        }, new DialogOptions { Width = "860px", CloseDialogOnOverlayClick = false }) as Passthru.Core.Guests.GuestResult;
+}

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Passthru.Core.History;
 using Passthru.Core.Iommu;
+using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
 using Passthru.Web.Components.Dialogs;
@@ -41,13 +42,30 @@ public partial class DevicePage : LiveComponentBase
     /// <summary>The driver and verdict whenever the host's devices change (the interrupts section follows the samples itself).</summary>
     protected override ValueTask<bool> OnLiveStateAsync(LiveState state)
     {
+        var guestsChanged = !ReferenceEquals(state.Guests, Guests);
+        Guests = state.Guests;
         if (state.Host is not { } host || Host is null || Host.HasSameDevicesAs(host))
         {
-            return ValueTask.FromResult(false);
+            return ValueTask.FromResult(guestsChanged);
         }
 
         Show(host);
         return ValueTask.FromResult(true);
+    }
+
+    internal GuestsSnapshot? Guests { get; private set; }
+
+    /// <summary>Guests a device can be given to; empty when libvirt is not there.</summary>
+    internal IReadOnlyList<Guest> GuestChoices => Guests is { Availability.IsAvailable: true } guests ? guests.Guests.OrderBy(g => g.Name, StringComparer.Ordinal).ToArray() : [];
+
+    internal string? TargetGuest { get; set; }
+
+    internal async Task GiveToGuestAsync()
+    {
+        if (GuestChoices.FirstOrDefault(g => g.Name == TargetGuest) is { } guest)
+        {
+            await Dialogs.OpenAttachAsync(guest.Name, guest.IsActive, Device!.Address);
+        }
     }
 
     private void Show(HostSnapshot host)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Passthru.Core.Iommu;
+using Passthru.Core.Libvirt;
 using Passthru.Core.Scanning;
 using Passthru.Web.Model;
 
@@ -19,6 +20,8 @@ public partial class Groups : LiveComponentBase
 
     internal HostSnapshot? Host { get; private set; }
 
+    internal GuestsSnapshot? Guests { get; private set; }
+
     private DeviceFilter Filter => new(FilterText, ClassName);
 
     private IReadOnlyList<string> ClassNames => Host!.Devices.Select(d => d.Names.Class).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToArray();
@@ -35,9 +38,11 @@ public partial class Groups : LiveComponentBase
     /// <summary>A bind or unbind done anywhere (this page, the API, a shell) shows without a reload.</summary>
     protected override ValueTask<bool> OnLiveStateAsync(LiveState state)
     {
+        var guestsChanged = !ReferenceEquals(state.Guests, Guests);
+        Guests = state.Guests;
         if (state.Host is not { } host || (Host is not null && Host.HasSameDevicesAs(host)))
         {
-            return ValueTask.FromResult(false); // only interrupts moved: nothing on this page changed
+            return ValueTask.FromResult(guestsChanged); // else only interrupts moved: nothing on this page changed
         }
 
         Host = host;

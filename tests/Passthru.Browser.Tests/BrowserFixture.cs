@@ -21,6 +21,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         Directory.CreateDirectory(ArtifactsDirectory);
+        // Test classes run in parallel on a 2-core machine (several apps, Chromium, a libvirtd): waits get room.
+        // Deadlines that are the behaviour under test (the live page's two sample periods) stay explicit.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -13,7 +13,7 @@ namespace Passthru.Browser.Tests;
 /// a captured tree (a FIXTURE ROOT: binding writes land in files, and no kernel acts on them) with a
 /// scratch history database.
 /// </summary>
-public sealed class DashboardServer : IAsyncLifetime
+public class DashboardServer : IAsyncLifetime
 {
     /// <summary>The app's default interrupt sample period; the live tests' deadlines are counted in it.</summary>
     public const int SampleMs = 1000;
@@ -31,11 +31,15 @@ public sealed class DashboardServer : IAsyncLifetime
 
     public string TreePath(string relative) => Path.Combine(Tree, relative);
 
-    public async Task InitializeAsync()
+    /// <summary>Where the app finds libvirt: by default a socket nobody listens on (libvirtd not running), as on many hosts.</summary>
+    protected virtual string LibvirtUri => LibvirtTestHost.UnreachableUri;
+
+    public virtual async Task InitializeAsync()
     {
         _app = PassthruApp.Build(
             ["--urls", "http://127.0.0.1:0", "--host-root", Tree, "--Passthru:PciIdsPath", TreeScan.SystemPciIds, "--Passthru:Database", Database,
-             "--Passthru:InterruptSampleMs", $"{SampleMs}", "--Passthru:DevicePollMs", $"{DevicePollMs}"],
+             "--Passthru:InterruptSampleMs", $"{SampleMs}", "--Passthru:DevicePollMs", $"{DevicePollMs}",
+             "--Passthru:LibvirtUri", LibvirtUri],
             builder =>
             {
                 // Static web assets (blazor.web.js, Radzen's scripts and themes) come from the build's manifest, as under `dotnet run`.
@@ -47,7 +51,7 @@ public sealed class DashboardServer : IAsyncLifetime
         BaseAddress = new Uri(address);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {

@@ -19,19 +19,6 @@ public sealed class LibvirtdCollection : ICollectionFixture<LibvirtDaemon>
     public const string Name = "libvirtd";
 }
 
-/// <summary>A test that needs a real libvirtd: skipped, with the reason, only where libvirtd cannot run.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class LibvirtdFactAttribute : FactAttribute
-{
-    public LibvirtdFactAttribute()
-    {
-        if (LibvirtDaemon.CannotRunReason is { } reason)
-        {
-            Skip = reason;
-        }
-    }
-}
-
 /// <summary>A test that stops and starts libvirtd: only where the tests start it themselves (never a daemon that was already running).</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class LibvirtdRestartFactAttribute : FactAttribute

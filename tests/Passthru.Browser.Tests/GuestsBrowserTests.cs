@@ -80,4 +80,45 @@ public sealed class GuestsBrowserTests(LibvirtDashboardServer server, BrowserFix
             await page.CloseAsync();
         }
     }
+
+    [LibvirtdFact]
+    public async Task GuestsPage_LiveAttachWithoutVfio_ShowsLibvirtsErrorAndChangesNothing()
+    {
+        // libvirt refuses a live hostdev here before it touches any device (this machine has no /dev/vfio),
+        // and the address is the lab's sound card, which this machine does not have.
+        Assert.All(["0000:01:00.0", "0000:01:00.1"], a => Assert.False(Directory.Exists($"/sys/bus/pci/devices/{a}"), $"{a} exists on this machine: pick addresses it does not have."));
+        var page = await browser.Browser.NewPageAsync();
+        try
+        {
+            await page.GotoAsync(new Uri(server.BaseAddress, "guests").ToString());
+            await page.Locator("[data-interactive=true]").WaitForAsync();
+            var card = page.Locator($".guest-card[data-guest='{server.Guest.Name}']");
+            await card.Locator(".start").ClickAsync();
+            await Expect(card.Locator(".guest-state")).ToHaveTextAsync("running", new() { Timeout = 30_000 });
+
+            // The lab's 01:00.1 sound function shares group 10 with the e1000e at 01:00.0: the dialog offers the whole group.
+            await card.Locator(".attach-device").ClickAsync();
+            var dialog = page.Locator("#guest-attach-dialog");
+            await dialog.Locator("#attach-devices").ClickAsync();
+            await page.Locator(".rz-multiselect-item", new() { HasText = "0000:01:00.1" }).ClickAsync();
+            await page.Keyboard.PressAsync("Escape");
+            await Expect(dialog.Locator("#attach-refusals")).ToContainTextAsync("IOMMU group 10 is not whole");
+            await dialog.Locator("#attach-whole-group").ClickAsync();
+            await Expect(dialog.Locator("#hostdev-xml")).ToContainTextAsync("bus='0x01' slot='0x00' function='0x0'");
+            await Expect(dialog.Locator("#attach-refusals")).ToHaveCountAsync(0);
+            await Expect(dialog.Locator("input[name='attach-live']")).ToBeCheckedAsync();
+            await dialog.Locator("#attach-run").ClickAsync();
+
+            var outcome = dialog.Locator("#attach-outcome");
+            await Expect(outcome).ToHaveAttributeAsync("data-status", "RolledBack", new() { Timeout = 30_000 });
+            await Expect(outcome).ToContainTextAsync("host doesn't support passthrough of host PCI devices");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "guest-live-attach-refused.png"), FullPage = true });
+            Assert.DoesNotContain("bus='0x01'", await server.Guest.InactiveXmlAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await page.CloseAsync();
+            await server.Guest.StopAsync();
+        }
+    }
 }

@@ -46,6 +46,15 @@ public sealed class TinyGuest : IAsyncDisposable
 
     public Task<string> InactiveXmlAsync() => Virsh.RunAsync(_uri, "dumpxml", "--inactive", Name);
 
+    /// <summary>Turns the guest off if it runs (virsh destroy), so the next test finds it shut off.</summary>
+    public async Task StopAsync()
+    {
+        if ((await Virsh.RunAsync(_uri, "domstate", Name)).Trim() != "shut off")
+        {
+            await Virsh.RunAsync(_uri, "destroy", Name);
+        }
+    }
+
     /// <summary>Hot-plugs a device given as XML into the running guest with virsh (another process than the test's).</summary>
     public async Task AttachLiveWithVirshAsync(string deviceXml)
     {

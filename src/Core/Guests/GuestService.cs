@@ -107,7 +107,7 @@ public sealed class GuestService(ILibvirtClient libvirt, HostScanner scanner, Op
                 var undone = await UndoAsync(plan.Guest, done);
                 return (done.Count == 0 || undone ? OperationStatus.RolledBack : OperationStatus.Failed,
                     $"libvirt refused {device.Address} for {plan.Guest}: {ex.LibvirtMessage}" +
-                    (done.Count == 0 ? "" : undone ? $" Removed again what was attached before it ({string.Join(", ", done)})." : $" Could not remove again {string.Join(", ", done)}: check the guest's definition."),
+                    (done.Count == 0 ? " Nothing was changed." : undone ? $" Removed again what was attached before it ({string.Join(", ", done)})." : $" Could not remove again {string.Join(", ", done)}: check the guest's definition."),
                     after);
             }
         }

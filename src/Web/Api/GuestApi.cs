@@ -92,8 +92,7 @@ public static class GuestApi
         }
         catch (HistoryUnavailableException ex)
         {
-            return Results.Problem($"Refusing to act: the operation cannot be journaled. {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "History unavailable");
+            return ApiProblems.CannotJournal(ex);
         }
     }
 

@@ -1,5 +1,6 @@
 using Passthru.Core.Interrupts;
 using Passthru.Core.Scanning;
+using Passthru.Web.Model;
 
 namespace Passthru.Web.Api;
 
@@ -11,7 +12,7 @@ namespace Passthru.Web.Api;
 /// <param name="PerSecond">Null when there is no earlier sample of this row to compare with.</param>
 public sealed record InterruptLineResponse(
     string Label, int? Irq, IReadOnlyList<ulong> PerCpu, ulong Total, string? Chip, string? HardwareIrq, string? Trigger,
-    string? Actions, InterruptOwnerResponse? Device, ulong Delta, double? PerSecond);
+    string? Actions, InterruptOwnerResponse? Device, ulong Delta, double? PerSecond, string? Guest = null);
 
 public sealed record InterruptOwnerResponse(string Address, InterruptSource Source, string? VfioKind);
 
@@ -34,9 +35,11 @@ public sealed record HostUpdateMessage(
 
 internal static class LiveMapping
 {
-    public static InterruptsResponse ToResponse(this InterruptSample sample) => new(
-        sample.At, sample.Elapsed.TotalSeconds, sample.Cpus, sample.Rows.Select(ToResponse).ToArray(), Rates(sample),
-        sample.SkippedLines, sample.Problem);
+    /// <summary>The state's sample, each row with the running guest that has its device.</summary>
+    public static InterruptsResponse ToResponse(this LiveState state) => new(
+        state.Interrupts.At, state.Interrupts.Elapsed.TotalSeconds, state.Interrupts.Cpus,
+        state.Interrupts.Rows.Select(r => r.ToResponse() with { Guest = r.Owner is { } o ? state.RunningGuestOf(o.Address) : null }).ToArray(),
+        Rates(state.Interrupts), state.Interrupts.SkippedLines, state.Interrupts.Problem);
 
     public static InterruptLineResponse ToResponse(this InterruptRow row) => new(
         row.Line.Label, row.Line.Irq, row.Line.Counts, row.Line.Total, row.Line.Chip, row.Line.HardwareIrq, row.Line.Trigger,

@@ -12,11 +12,10 @@ public sealed class GroupsPageBrowserTests(DashboardServer server, BrowserFixtur
         try
         {
             await page.GotoAsync(new Uri(server.BaseAddress, "groups").ToString());
+            // Typing needs the interactive circuit: wait until the layout says it is live, and the page has scanned again.
+            await page.Locator("[data-interactive=true]").WaitForAsync();
             await page.Locator(".group-card").First.WaitForAsync();
             var allGroups = await page.Locator(".group-card").CountAsync();
-
-            // Typing needs the interactive circuit: wait until the layout says it is live.
-            await page.Locator("[data-interactive=true]").WaitForAsync();
             await page.Locator("#filter-text").PressSequentiallyAsync("Audio");
             await Expect(page.Locator(".group-card")).Not.ToHaveCountAsync(allGroups);
 
@@ -47,8 +46,9 @@ public sealed class GroupsPageBrowserTests(DashboardServer server, BrowserFixtur
         try
         {
             await page.GotoAsync(new Uri(server.BaseAddress, "groups").ToString());
-            await page.Locator(".group-card").First.WaitForAsync();
             await page.Locator("[data-interactive=true]").WaitForAsync();
+            // The interactive page scans afresh: count the cards once it has drawn them again.
+            await page.Locator(".group-card").First.WaitForAsync();
             var allGroups = await page.Locator(".group-card").CountAsync();
 
             await page.Locator("#filter-class").ClickAsync();

@@ -190,6 +190,11 @@ public sealed partial class LiveHost : BackgroundService
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Guests are one part of the live view: the interrupts and devices go on without them.
+            LogGuestsFailed(_logger, ex);
+        }
     }
 
     private async Task ReadGuestsAsync(CancellationToken cancellationToken)
@@ -305,6 +310,9 @@ public sealed partial class LiveHost : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The live host loop failed; starting it again.")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Following libvirt's guests failed; the live view goes on without them.")]
+    private static partial void LogGuestsFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Host root {Root} is not this machine's: device changes are picked up by a rescan every {PollMs} ms.")]
     private static partial void LogPolling(ILogger logger, string root, int pollMs);

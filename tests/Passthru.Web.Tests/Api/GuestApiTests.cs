@@ -87,6 +87,21 @@ public sealed class GuestApiTests(CapturedHostFactory factory) : IClassFixture<C
         Assert.DoesNotContain((await GuestAsync("vm-running")).GetProperty("hostdevs").EnumerateArray(), h => h.GetProperty("address").GetString() == "0000:00:1b.0");
     }
 
+    [Fact]
+    public async Task Attach_DiskTheHostMounts_IsRefusedUnlessForced()
+    {
+        // The lab's virtio disk holds /var/lib/libvirt/images and swap: a managed attach would unbind it at guest start.
+        var refused = await _client.PostAsJsonAsync("/api/guests/vm-paused/devices", new { address = "0000:00:05.0" });
+        var forced = await _client.PostAsJsonAsync("/api/guests/vm-paused/devices", new { address = "0000:00:05.0", force = true });
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var refusals = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refusals").EnumerateArray().ToArray();
+        Assert.All(refusals, r => Assert.Equal(("InUseByHost", true), (r.GetProperty("kind").GetString(), r.GetProperty("canOverride").GetBoolean())));
+        Assert.Contains(refusals, r => r.GetProperty("reason").GetString()!.Contains("/var/lib/libvirt/images", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, forced.StatusCode);
+        Assert.Contains((await GuestAsync("vm-paused")).GetProperty("hostdevs").EnumerateArray(), h => h.GetProperty("address").GetString() == "0000:00:05.0");
+    }
+
     [Theory]
     [InlineData("/api/guests/vm-off/devices", "{\"address\":\"04:00.8\"}", HttpStatusCode.BadRequest)]
     [InlineData("/api/guests/vm-off/devices", "{\"address\":\"0000:00:1b.0\",\"persistent\":false}", HttpStatusCode.BadRequest)]

@@ -47,6 +47,13 @@ public partial class GuestAttachDialog
     internal string? Error { get; private set; }
     internal bool InProgress { get; private set; }
     internal bool Copied { get; private set; }
+    internal string? Confirmation { get; set; }
+
+    /// <summary>Every refusal may be overridden (what the host uses through the device, e.g. the boot console); none that cannot.</summary>
+    internal bool CanOverride => Plan is { Refusals.Count: > 0 } plan && plan.Refusals.All(r => r.CanOverride);
+
+    /// <summary>The override is typed, not clicked: the device list, exactly as shown.</summary>
+    internal bool Confirmed => CanOverride && Confirmation?.Trim() == Plan!.Target;
 
     protected override async Task OnInitializedAsync()
     {
@@ -83,7 +90,7 @@ public partial class GuestAttachDialog
 
     private async Task PlanAsync()
     {
-        (Plan, Error, Copied) = (null, null, false);
+        (Plan, Error, Copied, Confirmation) = (null, null, false, null);
         if (!Selected.Any())
         {
             return;
@@ -105,7 +112,8 @@ public partial class GuestAttachDialog
         Error = null;
         try
         {
-            Outcome = await Task.Run(() => Guests.AttachAsync(Request(dryRun: false)));
+            var request = Request(dryRun: false) with { Force = Confirmed };
+            Outcome = await Task.Run(() => Guests.AttachAsync(request));
         }
         catch (Exception ex) when (ex is UnknownTargetException or LibvirtException or HistoryUnavailableException)
         {

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Passthru.TestSupport;
+
+namespace Passthru.Browser.Tests;
+
+/// <summary>A test of the published, self-contained build as users start it: ./test.sh publishes it and sets PASSTHRU_PUBLISHED_APP.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class PublishedAppFactAttribute : FactAttribute
+{
+    public const string Variable = "PASSTHRU_PUBLISHED_APP";
+
+    public PublishedAppFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } app || !File.Exists(app))
+        {
+            Skip = $"needs the published app: run ./test.sh (it publishes and sets {Variable})";
+        }
+    }
+}
+
+public sealed class PublishedAppTests
+{
+    [PublishedAppFact]
+    public async Task PublishedApp_StartedFromAnotherDirectory_KeepsItsSettingsAndAssets()
+    {
+        // Started from / (as systemd or a shell elsewhere would): appsettings.json and wwwroot must still be found
+        // next to the executable, or AllowedHosts falls back to "*" and the pages lose their styles.
+        var port = FreePort();
+        var database = Scratch.NewPath("passthru-published") + ".db";
+        using var app = Process.Start(new ProcessStartInfo(Environment.GetEnvironmentVariable(PublishedAppFactAttribute.Variable)!,
+            ["--urls", $"http://127.0.0.1:{port}", "--host-root", CapturedTrees.Path("intel-initial"), "--Passthru:Database", database,
+             "--Passthru:LibvirtUri", LibvirtTestHost.UnreachableUri])
+        {
+            WorkingDirectory = "/",
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        app.OutputDataReceived += (_, _) => { };
+        app.ErrorDataReceived += (_, _) => { };
+        app.BeginOutputReadLine();
+        app.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            await WaitUntilServingAsync(http);
+
+            using var rebound = new HttpRequestMessage(HttpMethod.Get, "/");
+            rebound.Headers.Host = "evil.example";
+            var foreignHost = await http.SendAsync(rebound);
+            var css = await http.GetAsync("app.css");
+
+            Assert.Equal(HttpStatusCode.BadRequest, foreignHost.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+            Assert.Contains(".irq-table", await css.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            app.Kill(entireProcessTree: true);
+            await app.WaitForExitAsync();
+            Scratch.DeleteDatabase(database);
+        }
+    }
+
+    private static async Task WaitUntilServingAsync(HttpClient http)
+    {
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            try
+            {
+                using var response = await http.GetAsync("api/host");
+                return;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(250);
+            }
+        }
+
+        throw new TimeoutException("The published app did not answer within 30 s.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -38,8 +38,7 @@ public static class GuestAttachPlanner
                     CanOverride: false));
             }
 
-            var holder = guests.Guests.FirstOrDefault(g => g.IsActive && g.Name != guest.Name && g.LiveHostDevices.Any(h => h.HostAddress == device.Address));
-            if (holder is not null)
+            if (guests.RunningGuestWith(device.Address) is { } holder && holder.Name != guest.Name)
             {
                 refusals.Add(new Refusal(RefusalKind.HeldByRunningGuest, device.Address,
                     $"{device.Address} is in use by the running guest {holder.Name}: detach it from {holder.Name} first.", CanOverride: false));

@@ -10,4 +10,8 @@ public sealed record GuestsSnapshot(LibvirtAvailability Availability, IReadOnlyL
 {
     /// <summary>The guests whose live or persistent definition holds <paramref name="address"/>.</summary>
     public IReadOnlyList<Guest> GuestsUsing(PciAddress address) => Guests.Where(g => g.Uses(address)).ToArray();
+
+    /// <summary>The running guest whose live definition holds <paramref name="address"/>: the one using it now, or null.</summary>
+    public Guest? RunningGuestWith(PciAddress address)
+        => Guests.FirstOrDefault(g => g.IsActive && g.LiveHostDevices.Any(d => d.HostAddress == address));
 }

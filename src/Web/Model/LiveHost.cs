@@ -331,7 +331,7 @@ public sealed record LiveState(HostSnapshot? Host, InterruptSample Interrupts, l
 
     /// <summary>The running guest that has a host function in its live definition, or null.</summary>
     public string? RunningGuestOf(PciAddress address)
-        => Guests?.Guests.FirstOrDefault(g => g.IsActive && g.LiveHostDevices.Any(d => d.HostAddress == address))?.Name;
+        => Guests?.RunningGuestWith(address)?.Name;
 
     /// <summary>Interrupts per second of each running guest's passed-through functions, summed.</summary>
     public IReadOnlyDictionary<string, double> GuestRates()

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using Microsoft.Playwright;
+using Passthru.TestSupport;
 
 namespace Passthru.Benchmarks;
 
@@ -15,7 +15,7 @@ internal static class LiveLoad
 {
     public static async Task<int> RunAsync(string app, int circuits, TimeSpan window)
     {
-        var port = FreePort();
+        var port = LocalServer.FreePort();
         var database = Path.Combine("/dev/shm", $"passthru-liveload-{Environment.ProcessId}.db");
         using var server = Process.Start(new ProcessStartInfo(app, ["--urls", $"http://127.0.0.1:{port}", "--Passthru:Database", database])
         {
@@ -29,7 +29,7 @@ internal static class LiveLoad
         try
         {
             var baseAddress = new Uri($"http://127.0.0.1:{port}/");
-            await WaitUntilServingAsync(baseAddress);
+            await LocalServer.WaitUntilServingAsync(baseAddress, TimeSpan.FromSeconds(60));
             await Task.Delay(TimeSpan.FromSeconds(60)); // start-up work (first scan, tiered JIT, the first page) is not idle time
 
             var idle = await CpuShareAsync(server.Id, window);
@@ -89,31 +89,5 @@ internal static class LiveLoad
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-    }
-
-    private static async Task WaitUntilServingAsync(Uri address)
-    {
-        using var http = new HttpClient();
-        for (var attempt = 0; attempt < 120; attempt++)
-        {
-            try
-            {
-                using var response = await http.GetAsync(address);
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(500);
-            }
-        }
-
-        throw new InvalidOperationException($"The dashboard did not answer at {address}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Passthru.TestSupport;
 
 namespace Passthru.Browser.Tests;
@@ -27,7 +26,7 @@ public sealed class PublishedAppTests
     {
         // Started from / (as systemd or a shell elsewhere would): appsettings.json and wwwroot must still be found
         // next to the executable, or AllowedHosts falls back to "*" and the pages lose their styles.
-        var port = FreePort();
+        var port = LocalServer.FreePort();
         var database = Scratch.NewPath("passthru-published") + ".db";
         using var app = Process.Start(new ProcessStartInfo(Environment.GetEnvironmentVariable(PublishedAppFactAttribute.Variable)!,
             ["--urls", $"http://127.0.0.1:{port}", "--host-root", CapturedTrees.Path("intel-initial"), "--Passthru:Database", database,
@@ -44,7 +43,7 @@ public sealed class PublishedAppTests
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-            await WaitUntilServingAsync(http);
+            await LocalServer.WaitUntilServingAsync(new Uri(http.BaseAddress, "api/host"), TimeSpan.FromSeconds(30));
 
             using var rebound = new HttpRequestMessage(HttpMethod.Get, "/");
             rebound.Headers.Host = "evil.example";
@@ -61,30 +60,5 @@ public sealed class PublishedAppTests
             await app.WaitForExitAsync();
             Scratch.DeleteDatabase(database);
         }
-    }
-
-    private static async Task WaitUntilServingAsync(HttpClient http)
-    {
-        for (var attempt = 0; attempt < 120; attempt++)
-        {
-            try
-            {
-                using var response = await http.GetAsync("api/host");
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(250);
-            }
-        }
-
-        throw new TimeoutException("The published app did not answer within 30 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

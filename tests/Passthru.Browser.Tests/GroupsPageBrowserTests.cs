@@ -11,11 +11,7 @@ public sealed class GroupsPageBrowserTests(DashboardServer server, BrowserFixtur
         var page = await browser.Browser.NewPageAsync();
         try
         {
-            await page.GotoAsync(new Uri(server.BaseAddress, "groups").ToString());
-            // Typing needs the interactive circuit: wait until the layout says it is live, and the page has scanned again.
-            await page.Locator("[data-interactive=true]").WaitForAsync();
-            await page.Locator(".group-card").First.WaitForAsync();
-            var allGroups = await page.Locator(".group-card").CountAsync();
+            var allGroups = await OpenGroupsAsync(page);
             await page.Locator("#filter-text").PressSequentiallyAsync("Audio");
             await Expect(page.Locator(".group-card")).Not.ToHaveCountAsync(allGroups);
 
@@ -45,11 +41,7 @@ public sealed class GroupsPageBrowserTests(DashboardServer server, BrowserFixtur
         var page = await browser.Browser.NewPageAsync();
         try
         {
-            await page.GotoAsync(new Uri(server.BaseAddress, "groups").ToString());
-            await page.Locator("[data-interactive=true]").WaitForAsync();
-            // The interactive page scans afresh: count the cards once it has drawn them again.
-            await page.Locator(".group-card").First.WaitForAsync();
-            var allGroups = await page.Locator(".group-card").CountAsync();
+            var allGroups = await OpenGroupsAsync(page);
 
             await page.Locator("#filter-class").ClickAsync();
             await page.Locator(".rz-dropdown-item", new() { HasText = "USB controller" }).ClickAsync();
@@ -82,6 +74,18 @@ public sealed class GroupsPageBrowserTests(DashboardServer server, BrowserFixtur
         {
             await page.CloseAsync();
         }
+    }
+
+    /// <summary>
+    /// Opens the groups page and returns how many groups it shows. Typing needs the interactive circuit, and the
+    /// interactive page scans afresh: wait until the layout says it is live and the cards are drawn again.
+    /// </summary>
+    private async Task<int> OpenGroupsAsync(IPage page)
+    {
+        await page.GotoAsync(new Uri(server.BaseAddress, "groups").ToString());
+        await page.Locator("[data-interactive=true]").WaitForAsync();
+        await page.Locator(".group-card").First.WaitForAsync();
+        return await page.Locator(".group-card").CountAsync();
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);

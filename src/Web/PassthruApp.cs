@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Passthru.Web.Api;
+using Passthru.Web.Auth;
 using Passthru.Web.Components;
 using Passthru.Web.Configuration;
 using Passthru.Web.Hubs;
@@ -61,7 +62,7 @@ public static class PassthruApp
             urls = [ListenAddressPolicy.DefaultUrl];
         }
 
-        if (ListenAddressPolicy.Refusal(urls) is { } refusal)
+        if (ListenAddressPolicy.Refusal(urls, AuthenticationSetup.ReadOptions(builder.Configuration)) is { } refusal)
         {
             throw new StartupRefusedException(refusal);
         }
@@ -73,6 +74,8 @@ public static class PassthruApp
         services.AddSingleton<IValidateOptions<PassthruOptions>, PassthruOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddHostServices();
+        services.AddSingleton<Passthru.Core.Auth.ApiTokenStore>();
+        services.AddPassthruAuthentication(configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddHttpContextAccessor();
@@ -92,15 +95,7 @@ public static class PassthruApp
     private static void MapEndpoints(WebApplication app)
     {
         app.UseExceptionHandler();
-        app.Use(async (context, next) =>
-        {
-            // Never framed, never sniffed: clickjacking a "detach" button is the attack to stop.
-            context.Response.Headers.XContentTypeOptions = "nosniff";
-            context.Response.Headers.XFrameOptions = "DENY";
-            context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
-            context.Response.Headers["Referrer-Policy"] = "no-referrer";
-            await next(context);
-        });
+        app.UseSecurityHeaders();
         app.Use(async (context, next) =>
         {
             // A state-changing API call from another site's page is refused outright (the JSON body already forces a preflight).
@@ -114,8 +109,11 @@ public static class PassthruApp
 
             await next(context);
         });
+        app.UsePassthruAuthentication();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        // Styles, scripts and icons: the login page needs them before anyone is logged in.
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapLogout();
         app.MapHostApi();
         app.MapBindingApi();
         app.MapInterruptApi();

@@ -5,14 +5,14 @@ using Passthru.Core.Pci;
 namespace Passthru.Core.Binding;
 
 /// <summary>A detach or reattach of one device, or of an IOMMU group's endpoints.</summary>
-/// <param name="Actor">Who asked: for now the remote address; users and tokens come with authentication.</param>
+/// <param name="Actor">Who asked, and from where.</param>
 /// <param name="ExpectedIds">What the user saw at each address (<c>8086:293e</c>), checked before anything is written.</param>
 /// <param name="ConnectionAddress">The local address of the request's connection; the interface carrying it is never taken.</param>
 public sealed record BindingRequest(
     OperationAction Action,
     PciAddress? Device,
     int? Group,
-    string Actor,
+    Actor Actor,
     bool DryRun = false,
     bool Force = false,
     IReadOnlyDictionary<PciAddress, string>? ExpectedIds = null,

@@ -1,11 +1,12 @@
 using Passthru.Core.Binding;
+using Passthru.Core.History;
 using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
 
 namespace Passthru.Core.Guests;
 
 /// <summary>What to give to a guest: the functions, and how (persistent always; live when the guest runs; managed by libvirt or not).</summary>
-public sealed record GuestAttachRequest(string Guest, IReadOnlyList<PciAddress> Devices, bool Live, bool Managed, bool Force, string Actor,
+public sealed record GuestAttachRequest(string Guest, IReadOnlyList<PciAddress> Devices, bool Live, bool Managed, bool Force, Actor Actor,
     System.Net.IPAddress? ConnectionAddress = null, bool DryRun = false);
 
 /// <summary>

@@ -54,7 +54,7 @@ public sealed class GuestService(ILibvirtClient libvirt, HostScanner scanner, Op
 
     /// <summary>Takes a function out of both of a guest's definitions (each has its own guest-side address).</summary>
     /// <exception cref="UnknownTargetException">No such guest, or the guest does not have the function.</exception>
-    public async Task<GuestResult> DetachAsync(string guestName, PciAddress address, string actor, CancellationToken cancellationToken = default)
+    public async Task<GuestResult> DetachAsync(string guestName, PciAddress address, Actor actor, CancellationToken cancellationToken = default)
     {
         await _oneAtATime.WaitAsync(cancellationToken);
         try

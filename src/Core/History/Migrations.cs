@@ -61,6 +61,21 @@ internal static class Migrations
             ALTER TABLE operations ADD COLUMN guest TEXT;   -- the libvirt domain's name
             ALTER TABLE operations ADD COLUMN mode  TEXT;   -- e.g. "persistent+live, managed"
             """),
+        (4, "logins: remote address per operation, API tokens", """
+            -- With logins the actor is a user or a token; where the request came from is kept beside it.
+            ALTER TABLE operations ADD COLUMN remote_address TEXT;
+            CREATE TABLE api_tokens (
+                id            INTEGER PRIMARY KEY,
+                name          TEXT NOT NULL,
+                secret_hash   TEXT NOT NULL UNIQUE,      -- SHA-256 of the token, hex: the token is shown once, never stored
+                owner         TEXT NOT NULL,             -- the user who made it; the token acts with that user's standing
+                created_at    TEXT NOT NULL,
+                last_used_at  TEXT,
+                revoked_at    TEXT,
+                revoked_by    TEXT
+            );
+            CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens (name) WHERE revoked_at IS NULL;
+            """),
     ];
 
     public static int LatestVersion => Steps[^1].Version;

@@ -10,17 +10,17 @@ namespace Passthru.Core.History;
 /// </summary>
 public sealed class OperationJournal(HistoryDatabase database, TimeProvider timeProvider)
 {
-    public async Task<long> BeginAsync(string actor, OperationAction action, string target, bool forced,
+    public async Task<long> BeginAsync(Actor actor, OperationAction action, string target, bool forced,
         IReadOnlyList<OperationDevice> devices, CancellationToken cancellationToken = default, string? guest = null, string? mode = null)
         => await database.RunAsync(async connection =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var id = await connection.ExecuteScalarAsync<long>("""
-                INSERT INTO operations (started_at, actor, action, target, forced, status, guest, mode)
-                VALUES (@startedAt, @actor, @action, @target, @forced, 'Pending', @guest, @mode)
+                INSERT INTO operations (started_at, actor, remote_address, action, target, forced, status, guest, mode)
+                VALUES (@startedAt, @actor, @remoteAddress, @action, @target, @forced, 'Pending', @guest, @mode)
                 RETURNING id
                 """,
-                new { startedAt = Now(), actor, action = action.ToString(), target, forced, guest, mode }, transaction);
+                new { startedAt = Now(), actor = actor.Name, remoteAddress = actor.Address, action = action.ToString(), target, forced, guest, mode }, transaction);
             foreach (var device in devices)
             {
                 await connection.ExecuteAsync("""
@@ -57,7 +57,7 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
         }, cancellationToken);
 
     /// <summary>A refused request: journaled too (who asked for what, and why not), with nothing written to sysfs.</summary>
-    public async Task RecordRefusalAsync(string actor, OperationAction action, string target, IReadOnlyList<OperationDevice> devices, string reason,
+    public async Task RecordRefusalAsync(Actor actor, OperationAction action, string target, IReadOnlyList<OperationDevice> devices, string reason,
         CancellationToken cancellationToken = default, string? guest = null, string? mode = null)
     {
         var id = await BeginAsync(actor, action, target, forced: false, devices, cancellationToken, guest, mode);
@@ -70,7 +70,7 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
         => await database.RunAsync(async connection =>
         {
             var rows = (await connection.QueryAsync<OperationRow>("""
-                SELECT id, started_at AS StartedAt, finished_at AS FinishedAt, actor, action, target, forced, status, message, guest, mode
+                SELECT id, started_at AS StartedAt, finished_at AS FinishedAt, actor, remote_address AS RemoteAddress, action, target, forced, status, message, guest, mode
                 FROM operations
                 WHERE (@action IS NULL OR action = @action)
                   AND (@status IS NULL OR status = @status)
@@ -103,7 +103,7 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
 
     private string Now() => timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 
-    private sealed record OperationRow(long Id, string StartedAt, string? FinishedAt, string Actor, string Action, string Target, long Forced, string Status, string? Message,
+    private sealed record OperationRow(long Id, string StartedAt, string? FinishedAt, string Actor, string? RemoteAddress, string Action, string Target, long Forced, string Status, string? Message,
         string? Guest, string? Mode)
     {
         public OperationRecord ToRecord(IEnumerable<DeviceRow> devices) => new(
@@ -111,7 +111,7 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
             FinishedAt is null ? null : DateTimeOffset.Parse(FinishedAt, CultureInfo.InvariantCulture),
             Actor, Enum.Parse<OperationAction>(Action), Target, Forced != 0, Enum.Parse<OperationStatus>(Status), Message,
             devices.Select(d => new OperationDevice(PciAddress.Parse(d.Address), d.VendorId, d.DeviceId, (int?)d.IommuGroup, d.DriverBefore, d.DriverAfter)).ToArray(),
-            Guest, Mode);
+            Guest, Mode, RemoteAddress);
     }
 
     private sealed record DeviceRow(long OperationId, string Address, string? VendorId, string? DeviceId, long? IommuGroup, string? DriverBefore, string? DriverAfter);

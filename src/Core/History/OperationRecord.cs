@@ -15,6 +15,12 @@ public enum OperationAction
 
     /// <summary>Out of a libvirt guest's definitions.</summary>
     DetachFromGuest,
+
+    /// <summary>An API token made for scripts (the target is its name).</summary>
+    CreateToken,
+
+    /// <summary>An API token revoked.</summary>
+    RevokeToken,
 }
 
 public enum OperationStatus
@@ -40,7 +46,9 @@ public enum OperationStatus
 public sealed record OperationDevice(PciAddress Address, string? VendorId, string? DeviceId, int? Group, string? DriverBefore, string? DriverAfter = null);
 
 /// <param name="Guest">For guest operations: the libvirt domain.</param>
+/// <param name="Actor">Who asked: a user name, <c>token NAME</c>, or (before logins, or without them) an address.</param>
 /// <param name="Mode">For guest operations: which definitions and how (<c>persistent+live, managed</c>).</param>
+/// <param name="RemoteAddress">Where the request came from; null from the command line and in records older than logins.</param>
 public sealed record OperationRecord(
     long Id,
     DateTimeOffset StartedAt,
@@ -53,4 +61,5 @@ public sealed record OperationRecord(
     string? Message,
     IReadOnlyList<OperationDevice> Devices,
     string? Guest = null,
-    string? Mode = null);
+    string? Mode = null,
+    string? RemoteAddress = null);

@@ -1,6 +1,7 @@
 using Passthru.Core.Binding;
 using Passthru.Core.History;
 using Passthru.Core.Pci;
+using Passthru.Web.Auth;
 
 namespace Passthru.Web.Api;
 
@@ -93,9 +94,9 @@ public static class BindingApi
             ["refusals"] = response.Refusals,
         });
 
-    /// <summary>Who asked. Until authentication exists, the remote address; with it, the user or token name.</summary>
-    internal static string Actor(HttpContext context)
-        => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>Who asked (the user or <c>token NAME</c>; "anonymous" with logins off), and from where.</summary>
+    internal static Actor Actor(HttpContext context)
+        => PassthruClaims.ActorOf(context.User, context.Connection.RemoteIpAddress);
 }
 
 /// <summary>The body of a detach or reattach request.</summary>
@@ -113,7 +114,7 @@ public sealed record LossResponse(HostLossKind Kind, string Name, string Details
 
 public sealed record RefusalResponse(RefusalKind Kind, string Device, string Reason, bool CanOverride);
 
-public sealed record OperationResponse(long Id, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string Actor, OperationAction Action, string Target,
+public sealed record OperationResponse(long Id, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string Actor, string? RemoteAddress, OperationAction Action, string Target,
     bool Forced, OperationStatus Status, string? Message, IReadOnlyList<OperationDeviceResponse> Devices, string? Guest, string? Mode);
 
 public sealed record OperationDeviceResponse(string Address, string? VendorId, string? DeviceId, int? Group, string? DriverBefore, string? DriverAfter);
@@ -128,7 +129,7 @@ internal static class BindingMapping
         result.DriversAfter.ToDictionary(p => p.Key.ToString(), p => p.Value));
 
     public static OperationResponse ToResponse(this OperationRecord r) => new(
-        r.Id, r.StartedAt, r.FinishedAt, r.Actor, r.Action, r.Target, r.Forced, r.Status, r.Message,
+        r.Id, r.StartedAt, r.FinishedAt, r.Actor, r.RemoteAddress, r.Action, r.Target, r.Forced, r.Status, r.Message,
         r.Devices.Select(d => new OperationDeviceResponse(d.Address.ToString(), d.VendorId, d.DeviceId, d.Group, d.DriverBefore, d.DriverAfter)).ToArray(),
         r.Guest, r.Mode);
 }

@@ -82,7 +82,7 @@ public static class HostCommands
         }
 
         var expected = device is { } d && flags.GetValueOrDefault("expect") is { } ids ? new Dictionary<PciAddress, string> { [d] = ids } : null;
-        return new BindingRequest(action, device, group, $"{Environment.UserName} (command line)",
+        return new BindingRequest(action, device, group, new Actor($"{Environment.UserName} (command line)", null),
             DryRun: flags.ContainsKey("dry-run"), Force: flags.ContainsKey("force"), ExpectedIds: expected);
     }
 

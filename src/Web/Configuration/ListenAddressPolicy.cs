@@ -3,8 +3,10 @@ using System.Net;
 namespace Passthru.Web.Configuration;
 
 /// <summary>
-/// Passthru runs as root and can take devices away from the host. Until authentication exists it
-/// listens on loopback only: any other listen address is refused at start.
+/// Passthru runs as root and can take devices away from the host. Without logins it listens on
+/// loopback only: any other listen address is refused at start. With logins it may listen anywhere,
+/// over HTTPS (passwords and session cookies must not cross a network in clear text) unless a
+/// TLS-terminating proxy in front is declared with <c>Passthru:Auth:AllowPlainHttp</c>.
 /// </summary>
 public static class ListenAddressPolicy
 {
@@ -22,15 +24,29 @@ public static class ListenAddressPolicy
         return urls;
     }
 
-    /// <summary>Null when every URL is loopback, else the message to stop with.</summary>
-    public static string? Refusal(IEnumerable<string> urls)
+    /// <summary>Null when the URLs are acceptable with these login settings, else the message to stop with.</summary>
+    public static string? Refusal(IEnumerable<string> urls, Auth.AuthOptions auth)
     {
         var outside = urls.Where(url => !IsLoopback(url)).ToArray();
-        return outside.Length == 0
+        if (outside.Length == 0)
+        {
+            return null;
+        }
+
+        if (!auth.Enabled)
+        {
+            return $"Refusing to listen on {string.Join(", ", outside)}: Passthru can take devices away from this host, and " +
+                "without logins it listens on loopback only (127.0.0.1, ::1, localhost). " +
+                "Reach it through an SSH tunnel (ssh -L 5280:127.0.0.1:5280 host), use --urls http://127.0.0.1:PORT, " +
+                "or turn logins on (Passthru:Auth:Enabled=true) and listen over HTTPS.";
+        }
+
+        var plain = outside.Where(url => !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)).ToArray();
+        return plain.Length == 0 || auth.AllowPlainHttp
             ? null
-            : $"Refusing to listen on {string.Join(", ", outside)}: Passthru can take devices away from this host, and " +
-              "until authentication is configured it listens on loopback only (127.0.0.1, ::1, localhost). " +
-              "Reach it through an SSH tunnel (ssh -L 5280:127.0.0.1:5280 host), or use --urls http://127.0.0.1:PORT.";
+            : $"Refusing to listen on {string.Join(", ", plain)} over plain HTTP: passwords and session cookies would cross the network " +
+              "in clear text. Listen with https:// and a certificate (Kestrel:Endpoints:NAME:Url and :Certificate:Path/KeyPath; see the README), " +
+              "or, only behind a proxy that terminates TLS, set Passthru:Auth:AllowPlainHttp=true.";
     }
 
     public static bool IsLoopback(string url)

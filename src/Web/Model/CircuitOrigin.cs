@@ -1,12 +1,15 @@
 using System.Net;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Server.Circuits;
+using Passthru.Core.History;
+using Passthru.Web.Auth;
 
 namespace Passthru.Web.Model;
 
 /// <summary>
-/// Where this browser's connection comes from and arrives at, captured when its circuit opens (the
-/// only moment the circuit's HTTP connection is at hand). It names the actor in the history and
-/// lets the safety rules protect the interface the dashboard is reached through.
+/// Who this browser is and where its connection comes from and arrives at, captured when its circuit
+/// opens (the only moment the circuit's HTTP connection is at hand). It names the actor in the history
+/// and lets the safety rules protect the interface the dashboard is reached through.
 /// </summary>
 public sealed class CircuitOrigin
 {
@@ -14,13 +17,19 @@ public sealed class CircuitOrigin
 
     public IPAddress? LocalAddress { get; private set; }
 
-    /// <summary>The actor recorded for this browser: its remote address, until authentication names users.</summary>
-    public string Actor => RemoteAddress?.ToString() ?? "browser";
+    public ClaimsPrincipal User { get; private set; } = new();
 
-    internal void Capture(ConnectionInfo connection)
+    /// <summary>The actor recorded for this browser: the logged-in user (or, with logins off, "anonymous") and the address.</summary>
+    public Actor Actor => PassthruClaims.ActorOf(User, RemoteAddress);
+
+    /// <summary>Whether the circuit was opened with an API token rather than a password login.</summary>
+    public bool ViaToken => User.HasClaim(claim => claim.Type == PassthruClaims.TokenOwner);
+
+    internal void Capture(HttpContext context)
     {
-        RemoteAddress = connection.RemoteIpAddress;
-        LocalAddress = connection.LocalIpAddress;
+        RemoteAddress = context.Connection.RemoteIpAddress;
+        LocalAddress = context.Connection.LocalIpAddress;
+        User = context.User;
     }
 }
 
@@ -29,9 +38,9 @@ public sealed class CircuitOriginHandler(CircuitOrigin origin, IHttpContextAcces
 {
     public override Task OnConnectionUpAsync(Circuit circuit, CancellationToken cancellationToken)
     {
-        if (accessor.HttpContext?.Connection is { } connection)
+        if (accessor.HttpContext is { } context)
         {
-            origin.Capture(connection);
+            origin.Capture(context);
         }
 
         return Task.CompletedTask;

@@ -16,6 +16,7 @@ namespace Passthru.Core.Tests.Binding;
 public sealed class BindingServiceFixtureTests : IDisposable
 {
     private static readonly PciAddress Solo = PciAddress.Parse("0000:00:1b.0");
+    private static readonly Actor Localhost = new("anonymous", "127.0.0.1");
 
     private readonly string _tree = CapturedTrees.Copy("intel-initial");
     private readonly string _database = Scratch.NewPath("passthru-binding") + ".db";
@@ -36,14 +37,14 @@ public sealed class BindingServiceFixtureTests : IDisposable
     {
         var (service, journal) = Create();
 
-        var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, Solo, null, "127.0.0.1"));
+        var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, Solo, null, Localhost));
 
         Assert.Equal(OperationStatus.RolledBack, result.Status);
         Assert.Contains("snd_hda_intel took the device back instead of vfio-pci", result.Message, StringComparison.Ordinal);
         Assert.Equal("\n", File.ReadAllText(DeviceFile("driver_override")));                 // the rollback cleared the override
         Assert.Equal("0000:00:1b.0", File.ReadAllText(Path.Combine(_tree, "sys/bus/pci/drivers_probe")));
         var record = Assert.Single(await journal.ListAsync());
-        Assert.Equal((OperationStatus.RolledBack, "127.0.0.1", "0000:00:1b.0"), (record.Status, record.Actor, record.Target));
+        Assert.Equal((OperationStatus.RolledBack, "anonymous", "127.0.0.1", "0000:00:1b.0"), (record.Status, record.Actor, record.RemoteAddress, record.Target));
         Assert.Equal(("snd_hda_intel", "snd_hda_intel"), (record.Devices.Single().DriverBefore, record.Devices.Single().DriverAfter));
     }
 
@@ -57,7 +58,7 @@ public sealed class BindingServiceFixtureTests : IDisposable
             var (service, _) = Create(damaged);
 
             var ex = await Assert.ThrowsAsync<HistoryUnavailableException>(() =>
-                service.RunAsync(new BindingRequest(OperationAction.Detach, Solo, null, "127.0.0.1")));
+                service.RunAsync(new BindingRequest(OperationAction.Detach, Solo, null, Localhost)));
 
             Assert.Contains("damaged", ex.Message, StringComparison.Ordinal);
             Assert.Equal("(null)\n", File.ReadAllText(DeviceFile("driver_override")));
@@ -74,7 +75,7 @@ public sealed class BindingServiceFixtureTests : IDisposable
     {
         var (service, journal) = Create();
 
-        var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, PciAddress.Parse("0000:00:05.0"), null, "127.0.0.1"));
+        var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, PciAddress.Parse("0000:00:05.0"), null, Localhost));
 
         Assert.Equal(OperationStatus.Refused, result.Status);
         Assert.Contains("mounted on /var/lib/libvirt/images", result.Message, StringComparison.Ordinal);
@@ -87,7 +88,7 @@ public sealed class BindingServiceFixtureTests : IDisposable
     {
         var (service, journal) = Create();
 
-        var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, null, 12, "127.0.0.1", DryRun: true));
+        var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, null, 12, Localhost, DryRun: true));
 
         Assert.True(result.IsDryRun);
         Assert.Equal(["0000:04:00.0 bochs-drm", "0000:04:00.1 xhci_hcd", "0000:04:00.6 snd_hda_intel"],
@@ -103,7 +104,7 @@ public sealed class BindingServiceFixtureTests : IDisposable
     {
         var (_, journal) = Create();
         // What a kill between the intent and the outcome leaves: a pending operation.
-        await journal.BeginAsync("127.0.0.1", OperationAction.Detach, Solo.ToString(), false,
+        await journal.BeginAsync(Localhost, OperationAction.Detach, Solo.ToString(), false,
             [new OperationDevice(Solo, "8086", "293e", 8, "snd_hda_intel")]);
 
         var (restarted, _) = Create();
@@ -130,7 +131,7 @@ public sealed class BindingServiceFixtureTests : IDisposable
             new SysfsBinder(root, TimeSpan.FromMilliseconds(500)), journal);
         try
         {
-            var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, Solo, null, "127.0.0.1"));
+            var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, Solo, null, Localhost));
 
             Assert.Equal(OperationStatus.Failed, result.Status);
             Assert.Contains("did not return within", result.Message, StringComparison.Ordinal);

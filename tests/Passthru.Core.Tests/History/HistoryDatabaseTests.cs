@@ -20,7 +20,7 @@ public sealed class HistoryDatabaseTests : IDisposable
 
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
         var steps = (await connection.QueryAsync<(long Version, string Name)>("SELECT version, name FROM schema_migrations ORDER BY version")).ToArray();
-        Assert.Equal([(1L, "operation journal and device inventory"), (2L, "interrupt history per minute"), (3L, "guest operations")], steps);
+        Assert.Equal([(1L, "operation journal and device inventory"), (2L, "interrupt history per minute"), (3L, "guest operations"), (4L, "logins: remote address per operation, API tokens")], steps);
     }
 
     [Fact]
@@ -33,6 +33,8 @@ public sealed class HistoryDatabaseTests : IDisposable
                 DROP TABLE interrupt_minutes;
                 ALTER TABLE operations DROP COLUMN guest;
                 ALTER TABLE operations DROP COLUMN mode;
+                ALTER TABLE operations DROP COLUMN remote_address;
+                DROP TABLE api_tokens;
                 DELETE FROM schema_migrations WHERE version > 1;
                 """);
             await created.ExecuteAsync("INSERT INTO inventory (address, ids, first_seen, last_seen) VALUES ('0000:00:1b.0', 'x', 'a', 'b')");
@@ -40,8 +42,9 @@ public sealed class HistoryDatabaseTests : IDisposable
 
         await using var connection = await new HistoryDatabase(DatabasePath).OpenAsync();
 
-        Assert.Equal(3, await connection.ExecuteScalarAsync<long>("SELECT MAX(version) FROM schema_migrations"));
-        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM operations WHERE guest IS NOT NULL"));
+        Assert.Equal(4, await connection.ExecuteScalarAsync<long>("SELECT MAX(version) FROM schema_migrations"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM operations WHERE guest IS NOT NULL OR remote_address IS NOT NULL"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_tokens"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inventory"));
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM interrupt_minutes"));
     }
@@ -51,7 +54,7 @@ public sealed class HistoryDatabaseTests : IDisposable
     {
         await (await new HistoryDatabase(DatabasePath).OpenAsync()).DisposeAsync();
         await using var connection = await new HistoryDatabase(DatabasePath).OpenAsync();
-        Assert.Equal(3, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(4, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
     }
 
     [Fact]
@@ -77,7 +80,7 @@ public sealed class HistoryDatabaseTests : IDisposable
         await holder.ExecuteAsync("BEGIN EXCLUSIVE");
 
         var ex = await Assert.ThrowsAsync<HistoryUnavailableException>(() =>
-            journal.BeginAsync("test", OperationAction.Detach, "0000:00:1b.0", false, []));
+            journal.BeginAsync(new Actor("test", null), OperationAction.Detach, "0000:00:1b.0", false, []));
 
         Assert.Contains("locked", ex.Message, StringComparison.Ordinal);
     }

@@ -17,7 +17,7 @@ public sealed class OperationJournalTests : IDisposable
     [Fact]
     public async Task BeginThenFinish_RecordsIntentAndOutcomeWithDrivers()
     {
-        var id = await _journal.BeginAsync("127.0.0.1", OperationAction.Detach, "group 12", forced: false,
+        var id = await _journal.BeginAsync(new Actor("alice", "127.0.0.1"), OperationAction.Detach, "group 12", forced: false,
             [new OperationDevice(Sound, "8086", "293e", 12, "snd_hda_intel"), new OperationDevice(Usb, "1b36", "000d", 12, "xhci_hcd")]);
         var pending = Assert.Single(await _journal.PendingAsync());
         Assert.Equal(id, pending.Id);
@@ -28,7 +28,7 @@ public sealed class OperationJournalTests : IDisposable
         var record = Assert.Single(await _journal.ListAsync());
         Assert.Equal(OperationStatus.Succeeded, record.Status);
         Assert.NotNull(record.FinishedAt);
-        Assert.Equal("127.0.0.1", record.Actor);
+        Assert.Equal(("alice", "127.0.0.1"), (record.Actor, record.RemoteAddress));
         Assert.Equal([("snd_hda_intel", "vfio-pci"), ("xhci_hcd", "vfio-pci")],
             record.Devices.OrderByDescending(d => d.Address.Function).Select(d => (d.DriverBefore, d.DriverAfter)));
     }
@@ -36,10 +36,10 @@ public sealed class OperationJournalTests : IDisposable
     [Fact]
     public async Task List_FiltersByDeviceActionAndStatus_NewestFirst()
     {
-        var first = await _journal.BeginAsync("a", OperationAction.Detach, Sound.ToString(), false, [new OperationDevice(Sound, "8086", "293e", 12, "snd_hda_intel")]);
+        var first = await _journal.BeginAsync(new Actor("a", null), OperationAction.Detach, Sound.ToString(), false, [new OperationDevice(Sound, "8086", "293e", 12, "snd_hda_intel")]);
         await _journal.FinishAsync(first, OperationStatus.Succeeded, null, new Dictionary<PciAddress, string?>());
-        await _journal.RecordRefusalAsync("b", OperationAction.Detach, Usb.ToString(), [new OperationDevice(Usb, "1b36", "000d", 12, "xhci_hcd")], "in use");
-        var third = await _journal.BeginAsync("c", OperationAction.Reattach, Sound.ToString(), false, [new OperationDevice(Sound, "8086", "293e", 12, "vfio-pci")]);
+        await _journal.RecordRefusalAsync(new Actor("b", null), OperationAction.Detach, Usb.ToString(), [new OperationDevice(Usb, "1b36", "000d", 12, "xhci_hcd")], "in use");
+        var third = await _journal.BeginAsync(new Actor("c", null), OperationAction.Reattach, Sound.ToString(), false, [new OperationDevice(Sound, "8086", "293e", 12, "vfio-pci")]);
         await _journal.FinishAsync(third, OperationStatus.Succeeded, null, new Dictionary<PciAddress, string?>());
 
         Assert.Equal(["c", "b", "a"], (await _journal.ListAsync()).Select(r => r.Actor));
@@ -53,9 +53,9 @@ public sealed class OperationJournalTests : IDisposable
     public async Task DriverBeforeLastDetach_IsTheHostDriverFromTheLastSuccessfulDetach()
     {
         Assert.Null(await _journal.DriverBeforeLastDetachAsync(Sound));
-        var failed = await _journal.BeginAsync("a", OperationAction.Detach, Sound.ToString(), false, [new OperationDevice(Sound, "8086", "293e", 12, "wrong_driver")]);
+        var failed = await _journal.BeginAsync(new Actor("a", null), OperationAction.Detach, Sound.ToString(), false, [new OperationDevice(Sound, "8086", "293e", 12, "wrong_driver")]);
         await _journal.FinishAsync(failed, OperationStatus.RolledBack, null, new Dictionary<PciAddress, string?>());
-        var ok = await _journal.BeginAsync("a", OperationAction.Detach, Sound.ToString(), false, [new OperationDevice(Sound, "8086", "293e", 12, "snd_hda_intel")]);
+        var ok = await _journal.BeginAsync(new Actor("a", null), OperationAction.Detach, Sound.ToString(), false, [new OperationDevice(Sound, "8086", "293e", 12, "snd_hda_intel")]);
         await _journal.FinishAsync(ok, OperationStatus.Succeeded, null, new Dictionary<PciAddress, string?>());
 
         Assert.Equal("snd_hda_intel", await _journal.DriverBeforeLastDetachAsync(Sound));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Passthru.Web.Auth;
 using Passthru.Web.Configuration;
 
 namespace Passthru.Web.Tests.Configuration;
@@ -36,7 +37,7 @@ public class ListenAddressPolicyTests
         var urls = ListenAddressPolicy.ConfiguredUrls(configuration);
 
         Assert.Equal(["http://127.0.0.1:1", "http://0.0.0.0:2", "https://*:3"], urls);
-        var refusal = ListenAddressPolicy.Refusal(urls);
+        var refusal = ListenAddressPolicy.Refusal(urls, new AuthOptions());
         Assert.NotNull(refusal);
         Assert.Contains("http://0.0.0.0:2, https://*:3", refusal, StringComparison.Ordinal);
         Assert.DoesNotContain("127.0.0.1:1,", refusal, StringComparison.Ordinal);
@@ -54,5 +55,29 @@ public class ListenAddressPolicyTests
     {
         var ex = Assert.Throws<StartupRefusedException>(() => PassthruApp.Build(["--urls", "http://127.0.0.1:0", "--host-root", "/nonexistent/tree"]));
         Assert.Contains("Passthru:HostRoot", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithLoginsOn_HttpsBeyondLoopbackIsAccepted()
+        => Assert.Null(ListenAddressPolicy.Refusal(["https://0.0.0.0:5281", "http://127.0.0.1:5280"], new AuthOptions { Enabled = true }));
+
+    [Fact]
+    public void WithLoginsOn_PlainHttpBeyondLoopbackIsRefused_UnlessAProxyTerminatesTls()
+    {
+        var refusal = ListenAddressPolicy.Refusal(["http://0.0.0.0:5280", "https://[::]:5281"], new AuthOptions { Enabled = true });
+
+        Assert.NotNull(refusal);
+        Assert.Contains("http://0.0.0.0:5280 over plain HTTP", refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain("5281", refusal, StringComparison.Ordinal);
+        Assert.Null(ListenAddressPolicy.Refusal(["http://0.0.0.0:5280"], new AuthOptions { Enabled = true, AllowPlainHttp = true }));
+    }
+
+    [Fact]
+    public void WithLoginsOff_EvenHttpsBeyondLoopbackIsRefused()
+    {
+        var refusal = ListenAddressPolicy.Refusal(["https://0.0.0.0:5281"], new AuthOptions { AllowPlainHttp = true });
+
+        Assert.NotNull(refusal);
+        Assert.Contains("Passthru:Auth:Enabled", refusal, StringComparison.Ordinal);
     }
 }

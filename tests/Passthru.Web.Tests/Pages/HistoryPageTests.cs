@@ -14,9 +14,9 @@ public class HistoryPageTests : PageTestContext
     {
         var journal = Services.GetRequiredService<OperationJournal>();
         var sound = PciAddress.Parse("0000:04:00.6");
-        var first = await journal.BeginAsync("127.0.0.1", OperationAction.Detach, "group 12", false, [new OperationDevice(sound, "8086", "293e", 12, "snd_hda_intel")]);
+        var first = await journal.BeginAsync(new Actor("127.0.0.1", "127.0.0.1"), OperationAction.Detach, "group 12", false, [new OperationDevice(sound, "8086", "293e", 12, "snd_hda_intel")]);
         await journal.FinishAsync(first, OperationStatus.Succeeded, "Done", new Dictionary<PciAddress, string?> { [sound] = "vfio-pci" });
-        await journal.RecordRefusalAsync("::1", OperationAction.Detach, "0000:00:05.0",
+        await journal.RecordRefusalAsync(new Actor("::1", "::1"), OperationAction.Detach, "0000:00:05.0",
             [new OperationDevice(PciAddress.Parse("0000:00:05.0"), "1af4", "1001", 5, "virtio-pci")], "mounted");
 
         var page = Render<History>();

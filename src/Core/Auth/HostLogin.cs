@@ -1,0 +1,103 @@
+using System.Net;
+
+namespace Passthru.Core.Auth;
+
+public enum LoginOutcome
+{
+    LoggedIn,
+    WrongCredentials,
+
+    /// <summary>The password was right, but the account is in none of the allowed groups.</summary>
+    NotAllowed,
+    AccountUnusable,
+    Throttled,
+    Unavailable,
+}
+
+/// <param name="User">The account logged in, as PAM names it.</param>
+/// <param name="Message">What the person logging in is told: plain, and the same for an unknown user as for a wrong password.</param>
+/// <param name="Detail">What the log gets: PAM's words, the groups the account has.</param>
+public sealed record LoginResult(LoginOutcome Outcome, string? User, string Message, string Detail, TimeSpan? RetryAfter = null);
+
+/// <summary>Who may log in: a PAM service's password check, and membership of an allowed group (root always).</summary>
+public sealed record LoginPolicy(string PamService, IReadOnlyList<string> AllowedGroups)
+{
+    public bool Allows(HostAccount account)
+        => account.IsRoot || account.Groups.Any(group => AllowedGroups.Contains(group, StringComparer.Ordinal));
+}
+
+/// <summary>
+/// A dashboard login with a host account: throttled, checked by PAM, then by group. Runs PAM on its own
+/// threads, a few at a time, because a wrong password holds the thread for PAM's failure delay.
+/// </summary>
+public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle)
+{
+    public const int MaxUserNameLength = 256;
+    public const int MaxPasswordLength = 4096;
+
+    private readonly SemaphoreSlim _conversations = new(4);
+
+    public LoginPolicy Policy => policy;
+
+    public async Task<LoginResult> LogInAsync(string user, string password, IPAddress? address, CancellationToken cancellationToken = default)
+    {
+        if (user.Length is 0 or > MaxUserNameLength || password.Length > MaxPasswordLength || user.Any(char.IsControl))
+        {
+            return new LoginResult(LoginOutcome.WrongCredentials, null, WrongCredentialsMessage, "a malformed user name or an oversized password");
+        }
+
+        if (throttle.TryBegin(user, address) is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            return new LoginResult(LoginOutcome.Throttled, null, $"Too many failed logins. Try again in {seconds} s.", $"throttled for {seconds} s", wait);
+        }
+
+        await _conversations.WaitAsync(cancellationToken);
+        PamResult pam;
+        try
+        {
+            pam = await Task.Factory.StartNew(
+                () => PamAuthenticator.Authenticate(policy.PamService, user, password, address?.ToString()),
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        finally
+        {
+            _conversations.Release();
+        }
+
+        var result = Decide(pam);
+        if (result.Outcome == LoginOutcome.LoggedIn)
+        {
+            throttle.Succeeded(user, address);
+        }
+
+        return result;
+    }
+
+    private const string WrongCredentialsMessage = "Wrong user name or password.";
+
+    private LoginResult Decide(PamResult pam)
+    {
+        switch (pam.Outcome)
+        {
+            case PamOutcome.WrongCredentials:
+                return new LoginResult(LoginOutcome.WrongCredentials, null, WrongCredentialsMessage, pam.Detail);
+            case PamOutcome.AccountUnusable:
+                return new LoginResult(LoginOutcome.AccountUnusable, null, "This account may not log in now (expired, locked, or its password must be changed first).", pam.Detail);
+            case PamOutcome.Unavailable:
+                return new LoginResult(LoginOutcome.Unavailable, null, "Logging in is not possible right now: the host's PAM setup failed. The dashboard's log says why.", pam.Detail);
+        }
+
+        var user = pam.UserName!;
+        if (HostAccounts.Find(user) is not { } account)
+        {
+            return new LoginResult(LoginOutcome.Unavailable, null, "Logging in is not possible right now: the account was not found after PAM accepted it.", $"no passwd entry for {user}");
+        }
+
+        return policy.Allows(account)
+            ? new LoginResult(LoginOutcome.LoggedIn, account.Name, "Logged in.", "authenticated")
+            : new LoginResult(LoginOutcome.NotAllowed, null,
+                $"{account.Name} may not use Passthru: only root and members of {string.Join(", ", policy.AllowedGroups)} may.",
+                $"groups: {string.Join(", ", account.Groups)}");
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Options;
+using Passthru.Core.Auth;
+
+namespace Passthru.Web.Auth;
+
+/// <summary>
+/// Logins with host accounts (cookie sessions) and API tokens. With <c>Passthru:Auth:Enabled</c> off,
+/// the schemes exist but nothing requires them: the dashboard is then loopback-only, and the actor
+/// in the history is the remote address.
+/// </summary>
+public static class AuthenticationSetup
+{
+    /// <summary>Picks the token handler for <c>Authorization: Bearer</c>, the login cookie otherwise.</summary>
+    public const string Scheme = "Passthru";
+
+    public const string CookieName = "passthru.session";
+
+    public static AuthOptions ReadOptions(IConfiguration configuration)
+        => configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+
+    public static IServiceCollection AddPassthruAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        var auth = ReadOptions(configuration);
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionStoreCookieSetup>();
+        services.AddSingleton(sp => new HostLogin(PamServices.Resolve(sp.GetRequiredService<IOptions<AuthOptions>>().Value,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Passthru.Auth")), sp.GetRequiredService<LoginThrottle>()));
+
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Login cookie or API token", options =>
+                options.ForwardDefaultSelector = context => ApiTokenAuthenticationHandler.HasBearer(context.Request)
+                    ? ApiTokenAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.Cookie.Name = CookieName;
+                options.Cookie.HttpOnly = true;
+                // Never sent with another site's request: no cross-site action can ride on a login.
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.ExpireTimeSpan = TimeSpan.FromMinutes(auth.SessionIdleMinutes);
+                options.SlidingExpiration = true;
+                options.LoginPath = LoginRedirects.LoginPath;
+                options.Events.OnRedirectToLogin = LoginRedirects.ToLoginOr401;
+                options.Events.OnRedirectToAccessDenied = LoginRedirects.Forbidden;
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+
+        services.AddAuthorization(options =>
+        {
+            if (auth.Enabled)
+            {
+                // Every endpoint without its own rule (pages, API, hub, the circuit's connection) needs a user.
+                options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+            }
+        });
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, SessionRevalidator>();
+        return services;
+    }
+
+    public static void UsePassthruAuthentication(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+    }
+
+    public static void MapLogout(this WebApplication app)
+        => app.MapPost("/logout", async (HttpContext context, ILoggerFactory loggers) =>
+            {
+                var name = context.User.Identity?.Name;
+                await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                loggers.CreateLogger("Passthru.Auth").LogInformation("{User} logged out from {Address}", name, context.Connection.RemoteIpAddress);
+                return Results.Redirect(LoginRedirects.LoginPath);
+            })
+            // A form post: another site's page must not be able to log a user out either.
+            .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .AllowAnonymous();
+}

@@ -1,0 +1,81 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
+using Passthru.Core.Auth;
+using Passthru.Web.Auth;
+
+namespace Passthru.Web.Components.Pages;
+
+/// <summary>
+/// The login form, rendered and posted on the server (no circuit yet: there is nobody to open one
+/// for). PAM checks the password; the groups decide; the session cookie is set; back to the page asked for.
+/// </summary>
+public partial class Login
+{
+    [CascadingParameter]
+    private HttpContext HttpContext { get; set; } = default!;
+
+    [SupplyParameterFromForm]
+    private LoginInput Input { get; set; } = new();
+
+    [SupplyParameterFromQuery]
+    private string? ReturnUrl { get; set; }
+
+    [Inject]
+    private HostLogin HostLogin { get; set; } = default!;
+
+    [Inject]
+    private IOptions<AuthOptions> AuthOptions { get; set; } = default!;
+
+    [Inject]
+    private TimeProvider Time { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    [Inject]
+    private ILogger<Login> Logger { get; set; } = default!;
+
+    private string? Message { get; set; }
+
+    private bool AuthEnabled => AuthOptions.Value.Enabled;
+
+    private IReadOnlyList<string> AllowedGroups => HostLogin.Policy.AllowedGroups;
+
+    private async Task LogInAsync()
+    {
+        var address = HttpContext.Connection.RemoteIpAddress;
+        var result = await HostLogin.LogInAsync(Input.User, Input.Password, address, HttpContext.RequestAborted);
+        if (result.Outcome != LoginOutcome.LoggedIn)
+        {
+            Logger.LogWarning("Login refused for {User} from {Address}: {Outcome}, {Detail}", Input.User, address, result.Outcome, result.Detail);
+            HttpContext.Response.StatusCode = result.Outcome == LoginOutcome.Throttled ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized;
+            Message = result.Message;
+            Input.Password = "";
+            return;
+        }
+
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.Name, result.User!),
+            new Claim(PassthruClaims.Session, Guid.NewGuid().ToString("N")),
+            new Claim(PassthruClaims.LoggedInAt, Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
+        ], CookieAuthenticationDefaults.AuthenticationScheme);
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        Logger.LogInformation("{User} logged in from {Address}", result.User, address);
+        Navigation.NavigateTo(LoginRedirects.SafeReturnUrl(ReturnUrl));
+    }
+
+    internal sealed class LoginInput
+    {
+        [Required(ErrorMessage = "Type the user name.")]
+        public string User { get; set; } = "";
+
+        [Required(ErrorMessage = "Type the password.")]
+        public string Password { get; set; } = "";
+    }
+}

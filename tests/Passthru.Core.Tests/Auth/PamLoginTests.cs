@@ -1,0 +1,107 @@
+using System.Net;
+using Passthru.Core.Auth;
+using Passthru.TestSupport;
+
+namespace Passthru.Core.Tests.Auth;
+
+/// <summary>Real PAM, with the project's service file, against real local accounts made by test.sh.</summary>
+public sealed class PamLoginTests
+{
+    private static readonly IPAddress Browser = IPAddress.Parse("192.0.2.10");
+
+    private static HostLogin NewLogin() => new(new LoginPolicy(PamTestAccounts.Service, ["wheel", "sudo"]), new LoginThrottle(TimeProvider.System));
+
+    [PamFact]
+    public void RightPassword_IsAuthenticated_AsTheAccountPamNames()
+    {
+        var result = PamAuthenticator.Authenticate(PamTestAccounts.Service, PamTestAccounts.Admin, PamTestAccounts.AdminPassword, "192.0.2.10");
+
+        Assert.Equal(PamOutcome.Authenticated, result.Outcome);
+        Assert.Equal(PamTestAccounts.Admin, result.UserName);
+    }
+
+    [PamFact]
+    public void WrongPassword_AndUnknownUser_AreTheSameRefusal()
+    {
+        var wrong = PamAuthenticator.Authenticate(PamTestAccounts.Service, PamTestAccounts.Admin, PamTestAccounts.AdminPassword + "x", null);
+        var unknown = PamAuthenticator.Authenticate(PamTestAccounts.Service, "passthru-nobody-here", "whatever", null);
+
+        Assert.Equal(PamOutcome.WrongCredentials, wrong.Outcome);
+        Assert.Equal(PamOutcome.WrongCredentials, unknown.Outcome);
+        Assert.Null(wrong.UserName);
+    }
+
+    [PamFact]
+    public void APasswordWithANul_NeverReachesPamAsItsPrefix()
+    {
+        // C would see only the part before the NUL: the right password followed by anything must not log in.
+        var result = PamAuthenticator.Authenticate(PamTestAccounts.Service, PamTestAccounts.Admin, PamTestAccounts.AdminPassword + "\0anything", null);
+
+        Assert.Equal(PamOutcome.WrongCredentials, result.Outcome);
+    }
+
+    [PamFact]
+    public async Task AMemberOfAnAllowedGroup_LogsIn()
+    {
+        var result = await NewLogin().LogInAsync(PamTestAccounts.Admin, PamTestAccounts.AdminPassword, Browser);
+
+        Assert.Equal(LoginOutcome.LoggedIn, result.Outcome);
+        Assert.Equal(PamTestAccounts.Admin, result.User);
+    }
+
+    [PamFact]
+    public async Task AnAccountOutsideTheAllowedGroups_IsRefusedPlainly_EvenWithTheRightPassword()
+    {
+        var result = await NewLogin().LogInAsync(PamTestAccounts.Outsider, PamTestAccounts.OutsiderPassword, Browser);
+
+        Assert.Equal(LoginOutcome.NotAllowed, result.Outcome);
+        Assert.Null(result.User);
+        Assert.Equal($"{PamTestAccounts.Outsider} may not use Passthru: only root and members of wheel, sudo may.", result.Message);
+    }
+
+    [PamFact]
+    public async Task TheOutsider_LogsIn_OnceItsOwnGroupIsAllowed()
+    {
+        var login = new HostLogin(new LoginPolicy(PamTestAccounts.Service, [PamTestAccounts.Outsider]), new LoginThrottle(TimeProvider.System));
+
+        var result = await login.LogInAsync(PamTestAccounts.Outsider, PamTestAccounts.OutsiderPassword, Browser);
+
+        Assert.Equal(LoginOutcome.LoggedIn, result.Outcome);
+    }
+
+    [PamFact]
+    public void Accounts_AreLookedUpThroughTheNameService()
+    {
+        var admin = HostAccounts.Find(PamTestAccounts.Admin);
+        var root = HostAccounts.Find("root");
+
+        Assert.NotNull(admin);
+        Assert.Contains("sudo", admin.Groups);
+        Assert.Contains(PamTestAccounts.Admin, admin.Groups); // the primary group useradd made
+        Assert.False(admin.IsRoot);
+        Assert.True(root?.IsRoot);
+        Assert.Null(HostAccounts.Find("passthru-nobody-here"));
+        Assert.Null(HostAccounts.Find("root\0"));
+    }
+
+    [Fact]
+    public void Root_IsAlwaysAllowed_OthersByGroup()
+    {
+        var policy = new LoginPolicy("passthru", ["wheel"]);
+
+        Assert.True(policy.Allows(new HostAccount("root", 0, ["root"])));
+        Assert.True(policy.Allows(new HostAccount("ann", 1000, ["ann", "wheel"])));
+        Assert.False(policy.Allows(new HostAccount("bob", 1001, ["bob", "sudo"])));
+    }
+
+    [Fact]
+    public async Task AMalformedUserName_IsRefusedBeforePam()
+    {
+        var login = new HostLogin(new LoginPolicy("a-service-that-does-not-exist", ["sudo"]), new LoginThrottle(TimeProvider.System));
+
+        var result = await login.LogInAsync("root\nforged log line", "x", Browser);
+
+        Assert.Equal(LoginOutcome.WrongCredentials, result.Outcome);
+        Assert.Contains("malformed", result.Detail, StringComparison.Ordinal);
+    }
+}

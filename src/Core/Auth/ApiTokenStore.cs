@@ -44,13 +44,13 @@ public sealed class ApiTokenStore(HistoryDatabase database, OperationJournal jou
                 INSERT INTO api_tokens (name, secret_hash, owner, created_at) VALUES (@name, @hash, @owner, @createdAt)
                 RETURNING id, name, owner, created_at AS CreatedAt, last_used_at AS LastUsedAt, revoked_at AS RevokedAt, revoked_by AS RevokedBy
                 """, new { name, hash = Hash(secret), owner = maker.Name, createdAt = Now() }), cancellationToken);
-            await journal.FinishAsync(operation, OperationStatus.Succeeded, $"token {name} made for {maker.Name}", new Dictionary<Pci.PciAddress, string?>(), cancellationToken);
+            await journal.FinishAsync(operation, OperationStatus.Succeeded, $"token {name} made for {maker.Name}", OperationJournal.NoDevices, cancellationToken);
             return new NewApiToken(token.ToToken(), secret);
         }
         catch (HistoryUnavailableException ex) when (ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 })
         {
             // SQLITE_CONSTRAINT: the live-name index.
-            await journal.FinishAsync(operation, OperationStatus.Refused, $"a live token is already named {name}", new Dictionary<Pci.PciAddress, string?>(), cancellationToken);
+            await journal.FinishAsync(operation, OperationStatus.Refused, $"a live token is already named {name}", OperationJournal.NoDevices, cancellationToken);
             throw new ArgumentException($"A token named {name} exists already. Revoke it first, or pick another name.", nameof(name), ex);
         }
     }
@@ -75,7 +75,7 @@ public sealed class ApiTokenStore(HistoryDatabase database, OperationJournal jou
         await database.RunAsync(connection => connection.ExecuteAsync(
             "UPDATE api_tokens SET revoked_at = @now, revoked_by = @by WHERE id = @id AND revoked_at IS NULL",
             new { id, now = Now(), by = revoker.Name }), cancellationToken);
-        await journal.FinishAsync(operation, OperationStatus.Succeeded, $"token {name} revoked", new Dictionary<Pci.PciAddress, string?>(), cancellationToken);
+        await journal.FinishAsync(operation, OperationStatus.Succeeded, $"token {name} revoked", OperationJournal.NoDevices, cancellationToken);
         return true;
     }
 

@@ -92,6 +92,15 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
                 continue;
             }
 
+            if (operation.Devices.Count == 0)
+            {
+                // A token made or revoked: nothing on the host to compare with.
+                await journal.FinishAsync(operation.Id, OperationStatus.Interrupted,
+                    $"Passthru stopped during this {operation.Action} of {operation.Target}, started {operation.StartedAt:u}; it may or may not have taken effect.",
+                    now, cancellationToken);
+                continue;
+            }
+
             var expected = operation.Action == OperationAction.Detach ? "vfio-pci" : "its host driver";
             var complete = operation.Devices.All(d => operation.Action == OperationAction.Detach
                 ? now[d.Address] is { } driver && VfioDrivers.IsVfio(driver)

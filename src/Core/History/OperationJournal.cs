@@ -10,6 +10,9 @@ namespace Passthru.Core.History;
 /// </summary>
 public sealed class OperationJournal(HistoryDatabase database, TimeProvider timeProvider)
 {
+    /// <summary>The drivers-after of an operation that touches no device (a guest's power, a token).</summary>
+    public static readonly IReadOnlyDictionary<PciAddress, string?> NoDevices = new Dictionary<PciAddress, string?>();
+
     public async Task<long> BeginAsync(Actor actor, OperationAction action, string target, bool forced,
         IReadOnlyList<OperationDevice> devices, CancellationToken cancellationToken = default, string? guest = null, string? mode = null)
         => await database.RunAsync(async connection =>

@@ -16,6 +16,15 @@ public enum OperationAction
     /// <summary>Out of a libvirt guest's definitions.</summary>
     DetachFromGuest,
 
+    /// <summary>A libvirt guest started (the target and the guest are its name).</summary>
+    StartGuest,
+
+    /// <summary>A libvirt guest asked to shut down (ACPI).</summary>
+    ShutdownGuest,
+
+    /// <summary>A libvirt guest turned off at once (virsh destroy).</summary>
+    ForceOffGuest,
+
     /// <summary>An API token made for scripts (the target is its name).</summary>
     CreateToken,
 

@@ -27,10 +27,10 @@ public static class GuestApi
             => AttachAsync(name, command, context, guests, ct));
         api.MapDelete("/{name}/devices/{address}", (string name, string address, HttpContext context, GuestService guests, CancellationToken ct)
             => DetachAsync(name, address, context, guests, ct));
-        api.MapPost("/{name}/start", (string name, LifecycleCommand _, ILibvirtClient libvirt, CancellationToken ct)
-            => LifecycleAsync(() => libvirt.StartGuestAsync(name, ct)));
-        api.MapPost("/{name}/shutdown", (string name, LifecycleCommand command, ILibvirtClient libvirt, CancellationToken ct)
-            => LifecycleAsync(() => command.Force ? libvirt.DestroyGuestAsync(name, ct) : libvirt.ShutdownGuestAsync(name, ct)));
+        api.MapPost("/{name}/start", (string name, LifecycleCommand _, HttpContext context, GuestPower power, CancellationToken ct)
+            => LifecycleAsync(() => power.RunAsync(name, OperationAction.StartGuest, BindingApi.Actor(context), ct)));
+        api.MapPost("/{name}/shutdown", (string name, LifecycleCommand command, HttpContext context, GuestPower power, CancellationToken ct)
+            => LifecycleAsync(() => power.RunAsync(name, command.Force ? OperationAction.ForceOffGuest : OperationAction.ShutdownGuest, BindingApi.Actor(context), ct)));
         return endpoints;
     }
 
@@ -114,6 +114,10 @@ public static class GuestApi
         catch (LibvirtException ex)
         {
             return Results.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict, title: "libvirt refused");
+        }
+        catch (HistoryUnavailableException ex)
+        {
+            return ApiProblems.CannotJournal(ex);
         }
     }
 

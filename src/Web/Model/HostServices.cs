@@ -39,6 +39,7 @@ public static class HostServices
             sp.GetRequiredService<IOptions<PassthruOptions>>().Value.LibvirtUri, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IGuestDeviceUsage, LibvirtGuestUsage>();
         services.AddSingleton<GuestService>();
+        services.AddSingleton<GuestPower>();
         services.AddSingleton<BindingService>();
         services.AddSingleton<HostModel>();
         services.AddHostedService<JournalRecovery>();

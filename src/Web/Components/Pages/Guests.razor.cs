@@ -26,6 +26,9 @@ public partial class Guests : LiveComponentBase
     public required GuestService GuestService { get; init; }
 
     [Inject]
+    public required GuestPower Power { get; init; }
+
+    [Inject]
     public required DialogService Dialogs { get; init; }
 
     [Inject]
@@ -95,22 +98,22 @@ public partial class Guests : LiveComponentBase
         OfferReattach = null;
     }
 
-    internal Task StartAsync(Guest guest) => LifecycleAsync(guest, "start", () => Libvirt.StartGuestAsync(guest.Name), $"{guest.Name} is starting.");
+    internal Task StartAsync(Guest guest) => LifecycleAsync(guest, "start", OperationAction.StartGuest, $"{guest.Name} is starting.");
 
-    internal Task ShutdownAsync(Guest guest) => LifecycleAsync(guest, "shutdown", () => Libvirt.ShutdownGuestAsync(guest.Name),
+    internal Task ShutdownAsync(Guest guest) => LifecycleAsync(guest, "shutdown", OperationAction.ShutdownGuest,
         $"{guest.Name} was asked to shut down (ACPI); its guest OS decides when.");
 
-    internal Task ForceOffAsync(Guest guest) => LifecycleAsync(guest, "off", () => Libvirt.DestroyGuestAsync(guest.Name), $"{guest.Name} was turned off.");
+    internal Task ForceOffAsync(Guest guest) => LifecycleAsync(guest, "off", OperationAction.ForceOffGuest, $"{guest.Name} was turned off.");
 
-    private async Task LifecycleAsync(Guest guest, string what, Func<Task> action, string done)
+    private async Task LifecycleAsync(Guest guest, string what, OperationAction action, string done)
     {
         Busy = $"{guest.Name}/{what}";
         try
         {
-            await Task.Run(action);
+            await Task.Run(() => Power.RunAsync(guest.Name, action, Origin.Actor));
             Say(done, error: false);
         }
-        catch (LibvirtException ex)
+        catch (Exception ex) when (ex is LibvirtException or HistoryUnavailableException)
         {
             Say(ex.Message, error: true);
         }

@@ -44,6 +44,9 @@ public partial class Login
 
     private bool AuthEnabled => AuthOptions.Value.Enabled;
 
+    /// <summary>The form posts back here with the page to return to, so it survives a wrong password too.</summary>
+    private string FormAction => ReturnUrl is null ? "login" : $"login?returnUrl={Uri.EscapeDataString(LoginRedirects.SafeReturnUrl(ReturnUrl))}";
+
     private IReadOnlyList<string> AllowedGroups => HostLogin.Policy.AllowedGroups;
 
     private async Task LogInAsync()

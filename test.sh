@@ -2,8 +2,9 @@
 # The one command that runs every test, on a fresh machine or a developer's:
 #   ./test.sh
 # It installs what the tests need (Debian's Chromium and pciutils; the lab's qemu and kernel via
-# tests/lab/build.sh), boots the lab once to capture a real kernel's sysfs afresh, then builds the
-# solution once and runs all test projects against the build.
+# tests/lab/build.sh), boots the lab once to capture a real kernel's sysfs afresh, makes two real
+# local accounts for the login tests (removed at the end), then builds the solution once and runs
+# all test projects against the build.
 #
 # PASSTHRU_SKIP_LAB=1 skips the lab boot (about a minute) for quick local runs; the tests that need
 # it then report as skipped, with the reason.
@@ -31,11 +32,21 @@ results=$(pwd)/test-results
 rm -rf "$results"
 mkdir -p "$results"
 
+# Whatever this run adds to the machine goes again when it ends, however it ends.
+cleanup=()
+trap 'for step in "${cleanup[@]}"; do eval "$step" || true; done' EXIT
+
+# Real host accounts for the login tests (real PAM, the project's PAM service file): one allowed,
+# one not, with fresh random passwords; removed when the run ends.
+log "making the login tests' accounts (tests/pam-users.sh)"
+eval "$(tests/pam-users.sh create)"
+cleanup+=("tests/pam-users.sh remove")
+
 if [ "${PASSTHRU_SKIP_LAB:-0}" != 1 ]; then
     # A real kernel with a real IOMMU, booted in qemu: the fresh capture is compared with the
     # committed fixtures by FreshCaptureTests.
     fresh=$(mktemp -d /tmp/passthru-fresh-capture.XXXXXX)
-    trap 'rm -rf "$fresh"' EXIT
+    cleanup+=("rm -rf '$fresh'")
     log "booting the lab (tests/lab/capture.sh)"
     CAPTURE_DEST=$fresh tests/lab/capture.sh > "$results/lab-capture.log" 2>&1 \
         || { tail -n 40 "$results/lab-capture.log" >&2; log "the lab capture failed (log: $results/lab-capture.log)"; exit 1; }

@@ -40,6 +40,7 @@ public static class PassthruApp
         {
             // Fail now, with the setting's name, rather than on the first page view.
             _ = app.Services.GetRequiredService<IOptions<PassthruOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
         }
         catch (OptionsValidationException ex)
         {

@@ -34,12 +34,15 @@ public class DashboardServer : IAsyncLifetime
     /// <summary>Where the app finds libvirt: by default a socket nobody listens on (libvirtd not running), as on many hosts.</summary>
     protected virtual string LibvirtUri => LibvirtTestHost.UnreachableUri;
 
+    /// <summary>More settings for a subclass's app (logins on, say).</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
     public virtual async Task InitializeAsync()
     {
         _app = PassthruApp.Build(
             ["--urls", "http://127.0.0.1:0", "--host-root", Tree, "--Passthru:PciIdsPath", TreeScan.SystemPciIds, "--Passthru:Database", Database,
              "--Passthru:InterruptSampleMs", $"{SampleMs}", "--Passthru:DevicePollMs", $"{DevicePollMs}",
-             "--Passthru:LibvirtUri", LibvirtUri],
+             "--Passthru:LibvirtUri", LibvirtUri, .. ExtraArguments],
             builder =>
             {
                 // Static web assets (blazor.web.js, Radzen's scripts and themes) come from the build's manifest, as under `dotnet run`.

@@ -26,7 +26,8 @@ public static class AuthenticationSetup
     public static IServiceCollection AddPassthruAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         var auth = ReadOptions(configuration);
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName));
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionStoreCookieSetup>();

@@ -53,6 +53,34 @@ public sealed class LoginBrowserTests(LoginDashboardServer server, BrowserFixtur
     }
 
     [PamFact]
+    public async Task LoggingOutInOneTab_SendsTheSessionsOtherOpenTabToTheLogin()
+    {
+        var context = await browser.Browser.NewContextAsync();
+        var first = await context.NewPageAsync();
+        var second = await context.NewPageAsync();
+        try
+        {
+            await first.GotoAsync(new Uri(server.BaseAddress, "login?returnUrl=%2Finterrupts").ToString());
+            await first.Locator("#login-user").FillAsync(PamTestAccounts.Admin);
+            await first.Locator("#login-password").FillAsync(PamTestAccounts.AdminPassword);
+            await first.Locator("#login-submit").ClickAsync();
+            await first.Locator("[data-interactive=true]").WaitForAsync();
+            await second.GotoAsync(new Uri(server.BaseAddress, "history").ToString());
+            await second.Locator("[data-interactive=true]").WaitForAsync();
+
+            await first.Locator("#logout").ClickAsync();
+
+            // The second tab's circuit is still open; the session's revalidation (every 15 s) ends it.
+            await Expect(second.Locator("#login-form")).ToBeVisibleAsync(new() { Timeout = 40_000 });
+            await Expect(second).ToHaveURLAsync(new Uri(server.BaseAddress, "login?returnUrl=%2Fhistory").ToString());
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    [PamFact]
     public async Task ATokenMadeOnThePage_WorksForScripts_UntilRevokedOnThePage()
     {
         var context = await browser.Browser.NewContextAsync();

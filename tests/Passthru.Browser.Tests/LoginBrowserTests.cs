@@ -60,11 +60,7 @@ public sealed class LoginBrowserTests(LoginDashboardServer server, BrowserFixtur
         var second = await context.NewPageAsync();
         try
         {
-            await first.GotoAsync(new Uri(server.BaseAddress, "login?returnUrl=%2Finterrupts").ToString());
-            await first.Locator("#login-user").FillAsync(PamTestAccounts.Admin);
-            await first.Locator("#login-password").FillAsync(PamTestAccounts.AdminPassword);
-            await first.Locator("#login-submit").ClickAsync();
-            await first.Locator("[data-interactive=true]").WaitForAsync();
+            await LogInAsync(first, "/interrupts");
             await second.GotoAsync(new Uri(server.BaseAddress, "history").ToString());
             await second.Locator("[data-interactive=true]").WaitForAsync();
 
@@ -89,12 +85,7 @@ public sealed class LoginBrowserTests(LoginDashboardServer server, BrowserFixtur
         using var script = new HttpClient { BaseAddress = server.BaseAddress };
         try
         {
-            await page.GotoAsync(new Uri(server.BaseAddress, "login?returnUrl=%2Ftokens").ToString());
-            await page.Locator("#login-user").FillAsync(PamTestAccounts.Admin);
-            await page.Locator("#login-password").FillAsync(PamTestAccounts.AdminPassword);
-            await page.Locator("#login-submit").ClickAsync();
-            await Expect(page).ToHaveURLAsync(new Uri(server.BaseAddress, "tokens").ToString());
-            await page.Locator("[data-interactive=true]").WaitForAsync();
+            await LogInAsync(page, "/tokens");
 
             var name = $"backup-{Guid.NewGuid():N}"[..16];
             await page.Locator("#token-name").FillAsync(name);
@@ -120,6 +111,17 @@ public sealed class LoginBrowserTests(LoginDashboardServer server, BrowserFixtur
         {
             await context.CloseAsync();
         }
+    }
+
+    /// <summary>Logs in as the test admin through the form, and waits until the page asked for is live.</summary>
+    private async Task LogInAsync(IPage page, string returnPath)
+    {
+        await page.GotoAsync(new Uri(server.BaseAddress, $"login?returnUrl={Uri.EscapeDataString(returnPath)}").ToString());
+        await page.Locator("#login-user").FillAsync(PamTestAccounts.Admin);
+        await page.Locator("#login-password").FillAsync(PamTestAccounts.AdminPassword);
+        await page.Locator("#login-submit").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Uri(server.BaseAddress, returnPath.TrimStart('/')).ToString());
+        await page.Locator("[data-interactive=true]").WaitForAsync();
     }
 
     /// <summary>What the Content-Security-Policy stopped on the page: it must stop nothing the dashboard itself needs.</summary>

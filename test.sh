@@ -28,6 +28,8 @@ if [ "${PASSTHRU_SKIP_LAB:-0}" != 1 ]; then
         command -v "$tool" >/dev/null || missing+=("$tool")
     done
 fi
+# InstallScriptTests check the service unit with systemd-analyze verify (no systemd needs to run).
+command -v systemd-analyze >/dev/null || missing+=(systemd)
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

@@ -9,6 +9,7 @@ namespace Passthru.Browser.Tests;
 /// The container image (docker/Dockerfile, built by docker/build.sh) run with podman: it serves the
 /// dashboard of the host root it is given, and keeps its history on its volume.
 /// </summary>
+[Collection(DeploymentCollection.Name)]
 public sealed class ContainerImageTests(ContainerImage image) : IClassFixture<ContainerImage>
 {
     private const string Tree = "intel-initial";

@@ -9,6 +9,7 @@ namespace Passthru.Browser.Tests;
 /// published app: what lands where, and that uninstall leaves the root exactly as it found it.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Collection(DeploymentCollection.Name)]
 public sealed class InstallScriptTests : IDisposable
 {
     private readonly string _root = Directory.CreateDirectory(Scratch.NewPath("passthru-root")).FullName;

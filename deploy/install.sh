@@ -8,7 +8,7 @@
 # What goes where:
 #   /opt/passthru/                        the self-contained app (no .NET needed on the host)
 #   /etc/systemd/system/passthru.service  deploy/systemd/passthru.service
-#   /etc/passthru/passthru.json           deploy/passthru.json: this host's settings (never overwritten)
+#   /etc/passthru/appsettings.json        deploy/appsettings.json: this host's settings (never overwritten)
 #   /etc/pam.d/passthru                   the login's PAM service: deploy/pam.d/passthru where the host has
 #                                         /etc/pam.d/common-auth (Debian, Ubuntu, Proxmox), else
 #                                         deploy/pam.d/passthru.system-auth (Fedora, RHEL, Arch); never overwritten
@@ -115,7 +115,7 @@ done < <(find "$published" -mindepth 1 ! -type d -print0 | sort -z)
 put_file "$repo/deploy/systemd/passthru.service" /etc/systemd/system/passthru.service 0644
 put_file "$repo/deploy/bin/passthru" /usr/local/bin/passthru 0755
 # 0600: it may come to hold a certificate's password.
-put_config "$repo/deploy/passthru.json" /etc/passthru/passthru.json 0600
+put_config "$repo/deploy/appsettings.json" /etc/passthru/appsettings.json 0600
 if [ -e "$root/etc/pam.d/common-auth" ]; then
     put_config "$repo/deploy/pam.d/passthru" /etc/pam.d/passthru 0644
 else

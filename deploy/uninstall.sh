@@ -4,7 +4,7 @@
 #   sudo deploy/uninstall.sh            # keeps the history (/var/lib/passthru) and settings you changed
 #   sudo deploy/uninstall.sh --purge    # removes those too
 #   deploy/uninstall.sh --root DIR      # from a tree install.sh --root DIR made: no systemctl
-# Settings files (/etc/passthru/passthru.json, /etc/pam.d/passthru) are removed only while they are
+# Settings files (/etc/passthru/appsettings.json, /etc/pam.d/passthru) are removed only while they are
 # as installed: one you edited is yours, and stays (with its folder) unless --purge.
 set -euo pipefail
 

@@ -31,10 +31,10 @@ public sealed class InstallScriptTests : IDisposable
         Assert.True(File.GetUnixFileMode(Installed("opt/passthru/Passthru.Web")).HasFlag(UnixFileMode.UserExecute));
         Assert.True(File.Exists(Installed("opt/passthru/wwwroot/app.css")));
         AssertSameFile("deploy/systemd/passthru.service", "etc/systemd/system/passthru.service");
-        AssertSameFile("deploy/passthru.json", "etc/passthru/passthru.json");
+        AssertSameFile("deploy/appsettings.json", "etc/passthru/appsettings.json");
         AssertSameFile("deploy/pam.d/passthru", "etc/pam.d/passthru");
         AssertSameFile("deploy/bin/passthru", "usr/local/bin/passthru");
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Installed("etc/passthru/passthru.json")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Installed("etc/passthru/appsettings.json")));
 
         await UninstallAsync();
 
@@ -79,12 +79,12 @@ public sealed class InstallScriptTests : IDisposable
         Directory.CreateDirectory(Installed("var/lib")); // a host has it; systemd makes var/lib/passthru in it
         var before = Snapshot();
         await InstallAsync();
-        File.AppendAllText(Installed("etc/passthru/passthru.json"), "// this host's own note\n");
+        File.AppendAllText(Installed("etc/passthru/appsettings.json"), "// this host's own note\n");
         Write("var/lib/passthru/passthru.db", "history"); // what the service's StateDirectory would hold
 
         // An upgrade in between: the edited settings survive it.
         await InstallAsync();
-        Assert.EndsWith("// this host's own note\n", File.ReadAllText(Installed("etc/passthru/passthru.json")), StringComparison.Ordinal);
+        Assert.EndsWith("// this host's own note\n", File.ReadAllText(Installed("etc/passthru/appsettings.json")), StringComparison.Ordinal);
         await UninstallAsync(purge ? ["--purge"] : []);
 
         var after = Snapshot();
@@ -94,7 +94,7 @@ public sealed class InstallScriptTests : IDisposable
         }
         else
         {
-            Assert.Equal(["etc/passthru", "etc/passthru/passthru.json", "var/lib/passthru", "var/lib/passthru/passthru.db"],
+            Assert.Equal(["etc/passthru", "etc/passthru/appsettings.json", "var/lib/passthru", "var/lib/passthru/passthru.db"],
                 after.Keys.Except(before.Keys).Order(StringComparer.Ordinal));
             Assert.DoesNotContain(before, entry => !after.TryGetValue(entry.Key, out var now) || now != entry.Value);
         }

@@ -4,7 +4,7 @@ namespace Passthru.Web.Configuration;
 
 /// <summary>
 /// The host's own settings file, named by the <c>PASSTHRU_CONFIG</c> environment variable: the installed
-/// service sets it to /etc/passthru/passthru.json (deploy/install.sh), where settings survive upgrades
+/// service sets it to /etc/passthru/appsettings.json (deploy/install.sh), where settings survive upgrades
 /// that replace appsettings.json beside the executable. It overrides appsettings.json and is overridden
 /// by environment variables and the command line, as appsettings.{Environment}.json is.
 /// </summary>

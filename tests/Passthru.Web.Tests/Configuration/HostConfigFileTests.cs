@@ -39,14 +39,15 @@ public sealed class HostConfigFileTests : IDisposable
     [Fact]
     public void Add_TheInstalledSettingsFile_PutsTheDatabaseInTheStateDirectoryAndListensOnLoopback()
     {
-        // deploy/passthru.json as install.sh puts it in /etc/passthru: comments and all, it must parse.
+        // deploy/appsettings.json as install.sh puts it in /etc/passthru: comments and all, it must parse.
         var builder = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryPaths.Root, "src", "Web", "appsettings.json"));
 
-        HostConfigFile.Add(builder, Path.Combine(RepositoryPaths.Root, "deploy", "passthru.json"));
+        HostConfigFile.Add(builder, Path.Combine(RepositoryPaths.Root, "deploy", "appsettings.json"));
         var configuration = builder.Build();
 
         Assert.Equal("/var/lib/passthru/passthru.db", configuration["Passthru:Database"]);
-        Assert.Null(ListenAddressPolicy.Refusal(ListenAddressPolicy.ConfiguredUrls(configuration)));
+        Assert.Null(ListenAddressPolicy.Refusal(ListenAddressPolicy.ConfiguredUrls(configuration), new Passthru.Web.Auth.AuthOptions()));
+        Assert.NotEqual("true", configuration["Passthru:Auth:Enabled"]);
         Assert.Equal("qemu:///system", configuration["Passthru:LibvirtUri"]);
     }
 

@@ -21,6 +21,15 @@ fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
 # The libvirt tests: libvirt0 and a real libvirtd (with virsh and the libvirt-qemu user) running tiny qemu guests.
 [ -x /usr/sbin/libvirtd ] || missing+=(libvirt-daemon-system)
 [ -x /usr/bin/qemu-system-x86_64 ] || missing+=(qemu-system-x86)
+if [ "${PASSTHRU_SKIP_LAB:-0}" != 1 ]; then
+    # The container image tests (ContainerImageTests): rootful podman with runc, and debootstrap for
+    # the Debian base image that tests/container/import-base-image.sh makes (no registry here).
+    for tool in podman buildah runc debootstrap; do
+        command -v "$tool" >/dev/null || missing+=("$tool")
+    done
+fi
+# InstallScriptTests check the service unit with systemd-analyze verify (no systemd needs to run).
+command -v systemd-analyze >/dev/null || missing+=(systemd)
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

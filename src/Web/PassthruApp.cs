@@ -29,6 +29,7 @@ public static class PassthruApp
             ContentRootPath = AppContext.BaseDirectory,
         });
 
+        HostConfigFile.Add(builder.Configuration, Environment.GetEnvironmentVariable(HostConfigFile.Variable));
         // --host-root DIR is the short way to point the dashboard at a captured tree.
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--host-root"] = "Passthru:HostRoot" });
         configure?.Invoke(builder);

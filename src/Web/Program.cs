@@ -1,14 +1,14 @@
 using Passthru.Web;
 using Passthru.Web.CommandLine;
 
-// `detach`, `reattach` and `history` are for scripts; anything else serves the dashboard.
-if (HostCommands.Handles(args))
-{
-    return await HostCommands.RunAsync(args);
-}
-
 try
 {
+    // `detach`, `reattach` and `history` are for scripts; anything else serves the dashboard.
+    if (HostCommands.Handles(args))
+    {
+        return await HostCommands.RunAsync(args);
+    }
+
     var app = PassthruApp.Build(args);
     await app.RunAsync();
     return 0;

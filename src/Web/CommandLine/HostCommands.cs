@@ -119,9 +119,11 @@ public static class HostCommands
 
     private static ServiceProvider Services(List<string> settings)
     {
-        var configuration = new ConfigurationBuilder()
+        var builder = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile("appsettings.json", optional: true);
+        HostConfigFile.Add(builder, Environment.GetEnvironmentVariable(HostConfigFile.Variable));
+        var configuration = builder
             .AddEnvironmentVariables()
             .AddCommandLine([.. settings], new Dictionary<string, string> { ["--host-root"] = "Passthru:HostRoot" })
             .Build();

@@ -1,22 +1,38 @@
+using Passthru.Core.Capture;
 using Passthru.Web;
 using Passthru.Web.CommandLine;
 
-// `detach`, `reattach` and `history` are for scripts; anything else serves the dashboard.
+// `scan`, `check`, `capture`, `detach`, `reattach`, `history` and `--help` are for scripts; anything else serves the dashboard.
 if (HostCommands.Handles(args))
 {
     return await HostCommands.RunAsync(args);
 }
 
+// --host-root may name a capture's .tar.gz: the dashboard then reads it unpacked, and removes it when it stops.
+UnpackedCapture? unpacked;
 try
 {
-    var app = PassthruApp.Build(args);
-    await app.RunAsync();
-    return 0;
+    (args, unpacked) = HostRootArgument.UnpackArchive(args);
 }
-catch (StartupRefusedException ex)
+catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
 {
-    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine($"The host root archive cannot be opened: {ex.Message}");
     return 2;
+}
+
+using (unpacked)
+{
+    try
+    {
+        var app = PassthruApp.Build(args);
+        await app.RunAsync();
+        return 0;
+    }
+    catch (StartupRefusedException ex)
+    {
+        Console.Error.WriteLine(ex.Message);
+        return 2;
+    }
 }
 
 /// <summary>Entry point, public for WebApplicationFactory in tests.</summary>

@@ -46,7 +46,8 @@ internal static class ScanTable
     {
         var verdict = PassthroughAdvisor.Assess(host, device).Verdict;
         var driver = device.Driver ?? "none";
-        var forced = device.DriverOverride is { } driverOverride ? $" (override {driverOverride})" : "";
+        // An override that is not (yet) the driver is worth a look: a detach half done, or a device no driver took.
+        var forced = device.DriverOverride is { } driverOverride && driverOverride != device.Driver ? $" (override {driverOverride})" : "";
         return $"{Lspci(device, withDomain)}  driver: {driver}{forced}  [{Describe(verdict)}]";
     }
 

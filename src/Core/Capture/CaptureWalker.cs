@@ -163,22 +163,26 @@ internal sealed class CaptureWalker(HostRoot root, CaptureTree tree)
     }
 
     /// <summary>
-    /// By their logical paths: /proc/net is a link to self/net, which would put the capturing process's
-    /// PID into the tree. proc/mounts keeps only what the host-use rules can match (sources under /dev/).
+    /// Stored at the paths Passthru reads them by: /proc/mounts and /proc/net are links into /proc/self
+    /// (the capturing process's PID), followed here but not kept. proc/mounts keeps only what the host-use
+    /// rules can match (sources under /dev/): network shares name their servers and users.
     /// </summary>
     private void Proc()
     {
-        foreach (var group in CaptureScope.ProcFiles.GroupBy(f => Path.GetDirectoryName($"proc/{f}")!))
+        foreach (var file in CaptureScope.ProcFiles)
         {
-            CopyFiles(group.Key, group.Select(file => Path.GetFileName(file)));
+            if (ReadFollowingLinks($"proc/{file}") is var (content, mode))
+            {
+                tree.AddFile($"proc/{file}", content, mode);
+            }
         }
 
-        if (Read("proc", "mounts", out var mounts, out var mode))
+        if (ReadFollowingLinks("proc/mounts") is var (mounts, mountsMode))
         {
             var local = Encoding.UTF8.GetString(mounts).Split('\n')
                 .Where(line => line.StartsWith("/dev/", StringComparison.Ordinal))
                 .Select(line => line + "\n");
-            tree.AddFile("proc/mounts", Encoding.UTF8.GetBytes(string.Concat(local)), mode);
+            tree.AddFile("proc/mounts", Encoding.UTF8.GetBytes(string.Concat(local)), mountsMode);
         }
     }
 
@@ -278,30 +282,27 @@ internal sealed class CaptureWalker(HostRoot root, CaptureTree tree)
         }
     }
 
-    private bool Read(string directory, string name, out byte[] content, out UnixFileMode mode)
+    /// <summary>A file's content through every link in its path (inside the root), or null if absent; a failed read is noted under the path asked for.</summary>
+    private (byte[] Content, UnixFileMode Mode)? ReadFollowingLinks(string path)
     {
-        content = [];
-        mode = 0;
-        using var handle = NativeFile.OpenDirectory(root.Resolve(directory), out _);
+        if (root.RealPath(path) is not { } real || Directory.Exists(real))
+        {
+            return null;
+        }
+
+        using var handle = NativeFile.OpenDirectory(Path.GetDirectoryName(real)!, out _);
         if (handle.IsInvalid)
         {
-            return false;
+            return null;
         }
 
-        var outcome = NativeFile.TryReadInto(handle, name, ref _buffer, out var length, out var errno);
+        var outcome = NativeFile.TryReadInto(handle, Path.GetFileName(real), ref _buffer, out var length, out var errno);
         if (outcome == NativeFile.Outcome.Failed)
         {
-            tree.Skip($"{directory}/{name}", NativeFile.Describe(errno));
+            tree.Skip(path, NativeFile.Describe(errno));
         }
 
-        if (outcome != NativeFile.Outcome.Read)
-        {
-            return false;
-        }
-
-        content = _buffer.AsSpan(0, length).ToArray();
-        mode = Mode(root.Resolve($"{directory}/{name}"));
-        return true;
+        return outcome == NativeFile.Outcome.Read ? (_buffer.AsSpan(0, length).ToArray(), Mode(real)) : null;
     }
 
     /// <summary>

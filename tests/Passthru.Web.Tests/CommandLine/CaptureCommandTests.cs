@@ -129,6 +129,35 @@ public sealed class CaptureCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Capture_ProcLinksIntoSelf_AreStoredAsTheFilesPassthruReadsWithoutThePid()
+    {
+        // procfs' own layout, which the fixtures flatten: /proc/mounts -> self/mounts, /proc/net -> self/net, /proc/self -> PID.
+        var tree = CapturedTrees.Copy("intel-initial");
+        try
+        {
+            var proc = Path.Combine(tree, "proc");
+            Directory.CreateDirectory(Path.Combine(proc, "4242"));
+            File.Move(Path.Combine(proc, "mounts"), Path.Combine(proc, "4242/mounts"));
+            Directory.Move(Path.Combine(proc, "net"), Path.Combine(proc, "4242/net"));
+            File.CreateSymbolicLink(Path.Combine(proc, "self"), "4242");
+            File.CreateSymbolicLink(Path.Combine(proc, "mounts"), "self/mounts");
+            File.CreateSymbolicLink(Path.Combine(proc, "net"), "self/net");
+
+            var entries = Read(await CaptureAsync(tree));
+
+            Assert.Equal(TarEntryType.RegularFile, entries["proc/mounts"].EntryType);
+            Assert.Contains("/dev/vda1 /var/lib/libvirt/images", System.Text.Encoding.UTF8.GetString(entries["proc/mounts"].Content!), StringComparison.Ordinal);
+            Assert.Equal(TarEntryType.Directory, entries["proc/net"].EntryType);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(proc, "4242/net/if_inet6")), entries["proc/net/if_inet6"].Content);
+            Assert.DoesNotContain(entries.Keys, k => k.StartsWith("proc/4242", StringComparison.Ordinal) || k.StartsWith("proc/self", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(tree, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Capture_ManifestSaysWhatWhenAndWhatIsLeftOut()
     {
         var tree = CapturedTrees.Path("amd-initial");

@@ -10,7 +10,8 @@ namespace Passthru.Core.Capture;
 /// <see cref="CaptureTree"/>, in the layout of the lab's fixture trees (tests/fixtures/captured), so the
 /// unpacked archive works as a host root. Files are read to EOF as the scanner reads them (sysfs reports
 /// 4096 or 0 as every size), without following a final symlink; symlinks are stored as links with the
-/// kernel's relative target. A file whose read fails is left out and listed, never guessed.
+/// kernel's relative target (procfs' links into /proc/self are the exception: see <see cref="Proc"/>).
+/// A file whose read fails is left out and listed, never guessed.
 /// </summary>
 internal sealed class CaptureWalker(HostRoot root, CaptureTree tree)
 {
@@ -60,7 +61,7 @@ internal sealed class CaptureWalker(HostRoot root, CaptureTree tree)
                 }
                 else if (child.Name == "msi_irqs" && child.IsDirectory)
                 {
-                    CopyFiles($"{relative}/msi_irqs", List($"{relative}/msi_irqs").Where(e => !e.IsLink).Select(e => e.Name));
+                    MsiIrqs($"{relative}/msi_irqs");
                 }
                 else if (CaptureScope.PciFunctionFiles.Contains(child.Name))
                 {
@@ -70,6 +71,20 @@ internal sealed class CaptureWalker(HostRoot root, CaptureTree tree)
 
             CopyFiles(relative, files);
         }
+    }
+
+    /// <summary>The IRQ numbers a function's MSIs use, by name: files reading "msi"/"msix" (older kernels: directories with a mode file).</summary>
+    private void MsiIrqs(string directory)
+    {
+        tree.AddDirectory(directory);
+        var entries = List(directory).Where(e => !e.IsLink).ToArray();
+        foreach (var irq in entries.Where(e => e.IsDirectory))
+        {
+            tree.AddDirectory($"{directory}/{irq.Name}");
+            CopyFiles($"{directory}/{irq.Name}", ["mode"]);
+        }
+
+        CopyFiles(directory, entries.Where(e => !e.IsDirectory).Select(e => e.Name));
     }
 
     /// <summary>Driver directories hold links only (their bind/unbind/new_id files are write-only); a slot's address names it.</summary>

@@ -2,6 +2,8 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
 using Passthru.Core.Capture;
+using Passthru.Core.Host;
+using Passthru.Core.Interrupts;
 using Passthru.TestSupport;
 using Passthru.Web.CommandLine;
 
@@ -40,7 +42,14 @@ public sealed class CaptureCommandTests : IDisposable
             Assert.Equal(original.Output, fromArchive.Output);
             Assert.Equal(original.Output, archiveAsRoot.Output);
         }
+
+        // What the Interrupts page maps rows with (irq, msi_irqs/), which no command prints.
+        Assert.Equal(Owners(tree), Owners(unpacked));
     }
+
+    private static string[] Owners(string tree)
+        => InterruptOwners.Read(new HostRoot(tree), TreeScan.Scan(tree))
+            .Select(o => $"{o.Address} irq={o.Irq} msi={string.Join(",", o.MsiIrqs.Order())} handlers={string.Join(",", o.HandlerNames)}").ToArray();
 
     [Fact]
     public async Task Capture_KeepsEverySymlinkAsTheSameRelativeLink()

@@ -232,11 +232,16 @@ public sealed class HostUsage
         return new SysfsDirectory(_root.Resolve(directory), warnings).List();
     }
 
+    /// <summary>
+    /// Reads a file, following a final symlink inside the root: /proc/mounts is a link to self/mounts,
+    /// and an attribute read never follows one (O_NOFOLLOW), so without this no mount was ever seen.
+    /// </summary>
     private string? Read(string path)
     {
         var warnings = new List<string>();
-        using var directory = new SysfsDirectory(_root.Resolve(Path.GetDirectoryName(path)!), warnings);
-        return directory.ReadText(Path.GetFileName(path));
+        var real = _root.RealPath(path) ?? _root.Resolve(path);
+        using var directory = new SysfsDirectory(Path.GetDirectoryName(real)!, warnings);
+        return directory.ReadText(Path.GetFileName(real));
     }
 
     private string? ReadTrimmed(string path) => Read(path)?.Trim();

@@ -15,6 +15,11 @@ public static class HostChecks
         Selinux(facts),
     ];
 
+    /// <summary>The one-word answer the Host page and <c>check</c> give: any failure is "Not ready", any warning qualifies "Ready".</summary>
+    public static string Readiness(IReadOnlyList<HostCheck> checks)
+        => checks.Any(c => c.Status == CheckStatus.Fail) ? "Not ready"
+            : checks.Any(c => c.Status == CheckStatus.Warn) ? "Ready, with warnings" : "Ready";
+
     /// <summary>
     /// What to add to the command line. AMD-Vi needs no switch (the kernel enables it whenever the
     /// firmware describes it; "amd_iommu=on" is not a value the kernel knows), Intel's VT-d often does.

@@ -136,6 +136,20 @@ internal static unsafe partial class NativeFile
         return true;
     }
 
+    /// <summary>The permission bits of a file (statx: one syscall, no open), or null if it cannot be stat'ed.</summary>
+    public static UnixFileMode? Mode(string path)
+    {
+        const int currentDirectory = -100;      // AT_FDCWD
+        const uint wanted = 0x2;                // STATX_MODE
+        var buffer = stackalloc byte[256];
+        if (StatX(currentDirectory, path, 0, wanted, buffer) != 0 || (*(uint*)buffer & wanted) != wanted)
+        {
+            return null;
+        }
+
+        return (UnixFileMode)(*(ushort*)(buffer + 28) & 0xfff); // stx_mode without the file type
+    }
+
     /// <summary>A symlink's target text (readlink(2): one syscall), or null if the path is not a link or does not exist.</summary>
     public static string? ReadLink(string path)
     {

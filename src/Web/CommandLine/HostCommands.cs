@@ -1,20 +1,15 @@
-using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Passthru.Core.Binding;
 using Passthru.Core.History;
-using Passthru.Core.Pci;
-using Passthru.Web.Api;
-using Passthru.Web.Configuration;
-using Passthru.Web.Model;
 
 namespace Passthru.Web.CommandLine;
 
 /// <summary>
-/// The same executable, for scripts: <c>detach</c>, <c>reattach</c> and <c>history</c>, with the same
-/// safety rules and the same journal as the dashboard (a start recovers cut-off operations first).
-/// Prints JSON; the exit code says how it ended.
+/// The same executable, for scripts: picks the command, parses its arguments and settings, runs it,
+/// and turns what went wrong into a message and an exit code. Each command lives in its own class.
 /// </summary>
 public static class HostCommands
 {
@@ -23,124 +18,96 @@ public static class HostCommands
     public const int Failed = 3;
     public const int Error = 4;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
+        // For a terminal and jq, not for HTML: "device's", not "device\u0027s".
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public static bool Handles(string[] args) => args.Length > 0 && args[0] is "detach" or "reattach" or "history";
+    /// <summary>Every command with its usage and one line on what it does, for <c>--help</c>.</summary>
+    private static readonly (string Name, string Usage, string Summary)[] Commands =
+    [
+        ("scan", "scan [--json]", "IOMMU groups, devices, drivers and whether each can be passed to a guest (a table, or JSON)"),
+        ("check", "check [--json]", "the host checks with reasons and fixes; exit code 1 when one fails"),
+        ("capture", "capture OUTPUT.tar.gz [--json]", "archive what Passthru reads of this host, for a bug report (open it with --host-root)"),
+        ("detach", "detach ADDRESS | --group N [--dry-run] [--force] [--expect VVVV:DDDD]", "give a device or a group to vfio-pci (JSON)"),
+        ("reattach", "reattach ADDRESS | --group N [--dry-run] [--force]", "give it back to its host driver (JSON)"),
+        ("history", "history", "every detach and reattach, newest first (JSON)"),
+        ("help", "help", "this list"),
+    ];
 
-    public static async Task<int> RunAsync(string[] args)
+    public static bool Handles(string[] args)
+        => args.Length > 0 && (args[0] is "--help" or "-h" || Commands.Any(c => c.Name == args[0]));
+
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
-        var (positional, flags, settings) = Split(args.Skip(1));
-        await using var services = Services(settings);
+        ArgumentNullException.ThrowIfNull(args);
+        var command = args[0];
+        if (command is "help" or "--help" or "-h" || args.Skip(1).Any(a => a is "--help" or "-h"))
+        {
+            WriteHelp(output);
+            return Succeeded;
+        }
+
         try
         {
-            _ = services.GetRequiredService<IOptions<PassthruOptions>>().Value;
-            var binding = services.GetRequiredService<BindingService>();
-            await binding.RecoverAsync();
-            if (args[0] == "history")
+            var (switches, valued) = command switch
             {
-                var records = await services.GetRequiredService<OperationJournal>().ListAsync();
-                Console.WriteLine(JsonSerializer.Serialize(records.Select(r => r.ToResponse()), Json));
-                return Succeeded;
-            }
-
-            var request = Request(args[0] == "detach" ? OperationAction.Detach : OperationAction.Reattach, positional, flags);
-            var result = await binding.RunAsync(request);
-            Console.WriteLine(JsonSerializer.Serialize(result.ToResponse(), Json));
-            return result.Status switch
+                "scan" => (ScanCommand.Switches, Array.Empty<string>()),
+                "check" => (CheckCommand.Switches, Array.Empty<string>()),
+                "capture" => (CaptureCommand.Switches, Array.Empty<string>()),
+                _ => (BindingCommands.Switches, BindingCommands.Valued),
+            };
+            var arguments = CommandArguments.Parse(args.Skip(1), switches, valued);
+            using var settings = CommandSettings.Load(arguments.Settings);
+            return command switch
             {
-                null or OperationStatus.Succeeded => Succeeded,
-                OperationStatus.Refused => Refused,
-                _ => Failed,
+                "scan" => ScanCommand.Run(arguments, settings, output, error),
+                "check" => CheckCommand.Run(arguments, settings, output, error),
+                "capture" => CaptureCommand.Run(arguments, settings, output, error),
+                _ => await BindingCommands.RunAsync(command, arguments, settings, output),
             };
         }
         catch (Exception ex) when (ex is UsageException or UnknownTargetException or HistoryUnavailableException or OptionsValidationException)
         {
-            Console.Error.WriteLine(ex is OptionsValidationException validation ? string.Join(" ", validation.Failures) : ex.Message);
+            await error.WriteLineAsync(ex is OptionsValidationException validation ? string.Join(" ", validation.Failures) : ex.Message);
             return Error;
         }
     }
 
-    private static BindingRequest Request(OperationAction action, List<string> positional, Dictionary<string, string?> flags)
+    /// <exception cref="UsageException">The command was given words it does not take.</exception>
+    internal static void NoPositional(string command, CommandArguments arguments)
     {
-        PciAddress? device = null;
-        int? group = null;
-        if (flags.TryGetValue("group", out var groupText))
+        if (arguments.Positional.Count > 0)
         {
-            group = int.TryParse(groupText, NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : throw new UsageException($"--group needs a group number, not '{groupText}'.");
+            throw new UsageException($"{command} takes no argument '{arguments.Positional[0]}' (see --help).");
         }
-        else if (positional.Count == 1)
-        {
-            device = PciAddress.TryParse(positional[0], out var parsed, out var error) ? parsed : throw new UsageException(error);
-        }
-        else
-        {
-            throw new UsageException($"usage: {action.ToString().ToLowerInvariant()} ADDRESS | --group N  [--dry-run] [--force] [--expect VVVV:DDDD] [--host-root DIR]");
-        }
-
-        var expected = device is { } d && flags.GetValueOrDefault("expect") is { } ids ? new Dictionary<PciAddress, string> { [d] = ids } : null;
-        return new BindingRequest(action, device, group, new Actor($"{Environment.UserName} (command line)", null),
-            DryRun: flags.ContainsKey("dry-run"), Force: flags.ContainsKey("force"), ExpectedIds: expected);
     }
 
-    /// <summary>Separates the command's own flags from configuration settings (<c>--host-root</c>, <c>--Passthru:Database</c>, ...).</summary>
-    private static (List<string> Positional, Dictionary<string, string?> Flags, List<string> Settings) Split(IEnumerable<string> args)
+    private static void WriteHelp(TextWriter output)
     {
-        var positional = new List<string>();
-        var flags = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var settings = new List<string>();
-        using var e = args.GetEnumerator();
-        while (e.MoveNext())
+        output.WriteLine("Passthru: PCI passthrough on this KVM host. Without a command it serves the dashboard on http://127.0.0.1:5280.");
+        output.WriteLine();
+        output.WriteLine("Commands:");
+        var width = Commands.Max(c => c.Name.Length);
+        foreach (var (name, _, summary) in Commands)
         {
-            var arg = e.Current;
-            switch (arg)
-            {
-                case "--dry-run" or "--force":
-                    flags[arg[2..]] = null;
-                    break;
-                case "--group" or "--expect":
-                    flags[arg[2..]] = e.MoveNext() ? e.Current : throw new UsageException($"{arg} needs a value.");
-                    break;
-                case var setting when setting.StartsWith("--", StringComparison.Ordinal):
-                    settings.Add(setting);
-                    settings.Add(e.MoveNext() ? e.Current : throw new UsageException($"{setting} needs a value."));
-                    break;
-                default:
-                    positional.Add(arg);
-                    break;
-            }
+            output.WriteLine($"  {name.PadRight(width)}  {summary}");
         }
 
-        return (positional, flags, settings);
-    }
-
-    private static ServiceProvider Services(List<string> settings)
-    {
-        var builder = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true);
-        HostConfigFile.Add(builder, Environment.GetEnvironmentVariable(HostConfigFile.Variable));
-        var configuration = builder
-            .AddEnvironmentVariables()
-            .AddCommandLine([.. settings], new Dictionary<string, string> { ["--host-root"] = "Passthru:HostRoot" })
-            .Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(logging => logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
-        services.AddOptions<PassthruOptions>().Bind(configuration.GetSection(PassthruOptions.SectionName));
-        services.AddSingleton<IValidateOptions<PassthruOptions>, PassthruOptionsValidator>();
-        services.AddSingleton(TimeProvider.System);
-        services.AddHostServices();
-        if (LabPause.FromEnvironment() is { } pause)
+        output.WriteLine();
+        output.WriteLine("Usage:");
+        foreach (var (_, usage, _) in Commands)
         {
-            services.AddSingleton<IBindingProgress>(pause);
+            output.WriteLine($"  Passthru.Web {usage}");
         }
 
-        return services.BuildServiceProvider();
+        output.WriteLine();
+        output.WriteLine("Every command takes --host-root DIR (a host tree, or a capture's .tar.gz) and --Passthru:Setting VALUE.");
+        output.WriteLine("Exit codes: 0 done, 1 refused (or a check failed), 3 failed, 4 bad arguments or unreadable input.");
     }
-
-    private sealed class UsageException(string message) : Exception(message);
 }

@@ -52,6 +52,21 @@ public sealed class SafetyRulesTests : IDisposable
     }
 
     [Fact]
+    public void Detach_DiskMountedWhereProcMountsIsALinkToSelf_IsRefused()
+    {
+        // As on every real host: /proc/mounts -> self/mounts, /proc/self -> the reader's PID (the fixtures hold a plain file).
+        var tree = WritableTree();
+        Directory.CreateDirectory(Path.Combine(tree, "proc/4242"));
+        File.Move(Path.Combine(tree, "proc/mounts"), Path.Combine(tree, "proc/4242/mounts"));
+        File.CreateSymbolicLink(Path.Combine(tree, "proc/self"), "4242");
+        File.CreateSymbolicLink(Path.Combine(tree, "proc/mounts"), "self/mounts");
+
+        var plan = PlanDetach("0000:00:05.0");
+
+        Assert.Contains(plan.Refusals, r => r.Reason.Contains("/dev/vda1 is mounted on /var/lib/libvirt/images", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Detach_BootVgaWithConsole_IsRefused()
     {
         var plan = PlanDetach("0000:04:00.0");

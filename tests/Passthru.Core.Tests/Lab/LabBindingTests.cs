@@ -1,6 +1,7 @@
 namespace Passthru.Core.Tests.Lab;
 
 /// <summary>Detach and reattach on a real kernel, asserted on the kernel's own state (see <see cref="LabBindingRun"/>).</summary>
+[Collection(LabCollection.Name)]
 public sealed class LabBindingTests(LabBindingRun lab) : IClassFixture<LabBindingRun>
 {
     [LabBindingFact]

@@ -14,8 +14,7 @@ public partial class HostPage
 
     internal HostSnapshot? Host { get; private set; }
 
-    private string Verdict => Host!.Checks.Any(c => c.Status == CheckStatus.Fail) ? "Not ready"
-        : Host.Checks.Any(c => c.Status == CheckStatus.Warn) ? "Ready, with warnings" : "Ready";
+    private string Verdict => HostChecks.Readiness(Host!.Checks);
 
     private string CpuName => Host!.Facts.CpuVendor switch
     {

@@ -156,8 +156,9 @@ public static class Mutations
     /// <summary>A line of up to 64 KiB without a newline: of one letter, of digits, or of spaces.</summary>
     private static void InsertLongLine(List<byte> bytes, Random random)
     {
-        var fill = "a9 \t:"u8[random.Next(5)];
-        bytes.InsertRange(random.Next(bytes.Count + 1), Enumerable.Repeat(fill, random.Next(1, 64 * 1024)));
+        var line = new byte[random.Next(1, 64 * 1024)];
+        Array.Fill(line, "a9 \t:"u8[random.Next(5)]);
+        bytes.InsertRange(random.Next(bytes.Count + 1), line); // an array: List inserts an IEnumerable one item at a time
     }
 
     /// <summary>A byte replaced with one that means something to a parser: a separator, a quote, markup.</summary>

@@ -77,6 +77,7 @@ public static class Fuzz
         {
             byte[] b => b,
             string s => Encoding.UTF8.GetBytes(s),
+            IEnumerable<KeyValuePair<string, byte[]>> files => files.SelectMany(f => Encoding.UTF8.GetBytes($"\n=== {f.Key} ===\n").Concat(f.Value)).ToArray(),
             IEnumerable<byte[]> several => several.SelectMany(b => b.Concat(Encoding.ASCII.GetBytes("\n=== next input ===\n"))).ToArray(),
             null => [],
             _ => Encoding.UTF8.GetBytes(input.ToString() ?? ""),

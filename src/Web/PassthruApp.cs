@@ -92,6 +92,7 @@ public static class PassthruApp
     private static void MapEndpoints(WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseStatusCodePages(ApiProblems.WriteForEmptyStatusAsync);
         app.Use(async (context, next) =>
         {
             // Never framed, never sniffed: clickjacking a "detach" button is the attack to stop.

@@ -38,10 +38,6 @@ public static class HostApi
         api.MapGet("/groups", async (HostModel model, CancellationToken ct)
             => (await model.ScanAsync(ct)).Groups.Select(g => g.ToResponse()).ToArray());
 
-        // Any other /api path (a segment with a slash in it, a route that does not exist) says so as problem details, as the API's other errors do.
-        endpoints.MapFallback("/api/{**path}", (HttpContext context) => Results.Problem(
-            $"There is no API endpoint {context.Request.Method} {context.Request.Path}.", statusCode: StatusCodes.Status404NotFound, title: "No such endpoint"));
-
         return endpoints;
     }
 }

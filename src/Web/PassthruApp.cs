@@ -97,6 +97,7 @@ public static class PassthruApp
     private static void MapEndpoints(WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseStatusCodePages(ApiProblems.WriteForEmptyStatusAsync);
         app.UseSecurityHeaders();
         app.Use(async (context, next) =>
         {

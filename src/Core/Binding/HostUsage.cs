@@ -129,8 +129,9 @@ public sealed class HostUsage
             .ToArray();
 
     internal static IReadOnlySet<string> ProcSwaps(string? text)
-        => (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
-            .Select(line => Unescape(line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[0]))
+        => Rows(text).Skip(1)
+            .Where(fields => fields.Length > 0) // a line of blanks has no file name (it threw here before: found by fuzzing)
+            .Select(fields => Unescape(fields[0]))
             .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Interfaces with a default route: destination 0 in /proc/net/route (IPv4) or ::/0 in /proc/net/ipv6_route.</summary>
@@ -165,8 +166,12 @@ public sealed class HostUsage
         var pairs = new List<(string Interface, string Address)>();
         foreach (var fields in Rows(ifInet6).Where(f => f.Length >= 6 && f[0].Length == 32))
         {
-            var bytes = Convert.FromHexString(fields[0]);
-            pairs.Add((fields[5], $"{new IPAddress(bytes)}/{int.Parse(fields[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture)}"));
+            // A line that is not hex is skipped: FromHexString and int.Parse threw on it before, and the dry run failed (found by fuzzing).
+            if (fields[0].All(char.IsAsciiHexDigit) && fields[2].All(char.IsAsciiHexDigit)
+                && byte.TryParse(fields[2], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var prefixLength))
+            {
+                pairs.Add((fields[5], $"{new IPAddress(Convert.FromHexString(fields[0]))}/{prefixLength}"));
+            }
         }
 
         var routes = Rows(route).Skip(1).Where(f => f.Length >= 8)

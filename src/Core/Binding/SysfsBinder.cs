@@ -122,7 +122,10 @@ public sealed class SysfsBinder(HostRoot root, TimeSpan stepTimeout)
     /// </summary>
     private async Task<int> BoundedWriteAsync(string relativePath, string value, string what, CancellationToken cancellationToken, bool tolerateInvalid = false)
     {
-        var path = root.Resolve(relativePath);
+        // The write follows sysfs's own links on the way (the device entry, its driver link), as the kernel
+        // means them to, but must end under the host root: a link in a fixture root may point anywhere.
+        var path = root.RealPath(relativePath)
+            ?? throw new BindingException($"{what} failed: {relativePath} does not exist under {root.Path}, or leads outside it.");
         var write = Task.Factory.StartNew(() => NativeFile.Write(path, value), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         int errno;
         try

@@ -6,6 +6,18 @@ namespace Passthru.Core.Host;
 /// never leave it: a relative path with <c>..</c>, a rooted path or a NUL is refused, and a symlink
 /// that resolves outside the root is not followed.
 /// </summary>
+/// <remarks>
+/// Where containment is checked, and why there. sysfs is made of relative links that climb
+/// (<c>bus/pci/devices/0000:00:1b.0 → ../../../devices/pci0000:00/0000:00:1b.0</c>, <c>driver →
+/// ../../../bus/pci/drivers/snd_hda_intel</c>), so forbidding <c>..</c> in link targets would forbid
+/// sysfs itself. Instead: (1) the path the code builds is checked as text (<see cref="Resolve"/>): no
+/// <c>..</c> that climbs out, nothing absolute, no NUL; its parts are constants and names that were
+/// validated first (a <see cref="Pci.PciAddress"/> prints only hex, ':' and '.', whatever the request
+/// said); (2) where a link is followed to a directory that is then read (a device) or to a file that is
+/// written (<c>driver/unbind</c>), the end of the walk is checked (<see cref="RealPath"/>), so a link in a
+/// captured tree that points elsewhere is not followed; (3) attributes are opened with O_NOFOLLOW.
+/// On a real host the root is <c>/</c> and (2) holds for every path: sysfs's links stay in /sys.
+/// </remarks>
 public sealed class HostRoot
 {
     public HostRoot(string path)

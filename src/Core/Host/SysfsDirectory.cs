@@ -24,8 +24,12 @@ public sealed class SysfsDirectory(string absolutePath, ICollection<string> warn
     public string? ReadText(string name, bool expected = false)
         => ReadBytes(name, expected) is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes).TrimEnd('\n', '\0', ' ') : null;
 
-    /// <summary>A hex attribute like <c>0x8086</c>, or null if absent or not hex.</summary>
-    public uint? ReadHex(string name, bool expected = false)
+    /// <summary>A hex attribute like <c>0x8086</c>, or null if absent, not hex, or above <paramref name="max"/>.</summary>
+    /// <param name="max">
+    /// The largest value the attribute can hold (0xffff for a vendor ID). A larger one is damaged, not
+    /// to be cut to size: a cast once turned <c>0x18086</c> into Intel's 0x8086 (found by fuzzing).
+    /// </param>
+    public uint? ReadHex(string name, bool expected = false, uint max = uint.MaxValue)
     {
         var text = ReadText(name, expected);
         if (text is null)
@@ -34,13 +38,19 @@ public sealed class SysfsDirectory(string absolutePath, ICollection<string> warn
         }
 
         var digits = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
-        if (uint.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
+        if (!uint.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
         {
-            return value;
+            warnings.Add($"{name}: '{Shown(text)}' is not a hex number");
+            return null;
         }
 
-        warnings.Add($"{name}: '{text}' is not a hex number");
-        return null;
+        if (value > max)
+        {
+            warnings.Add($"{name}: '{Shown(text)}' is larger than 0x{max.ToString("x", CultureInfo.InvariantCulture)}");
+            return null;
+        }
+
+        return value;
     }
 
     /// <summary>A decimal attribute like <c>numa_node</c> (which may be -1), or null.</summary>
@@ -57,7 +67,7 @@ public sealed class SysfsDirectory(string absolutePath, ICollection<string> warn
             return value;
         }
 
-        warnings.Add($"{name}: '{text}' is not a number");
+        warnings.Add($"{name}: '{Shown(text)}' is not a number");
         return null;
     }
 
@@ -124,6 +134,21 @@ public sealed class SysfsDirectory(string absolutePath, ICollection<string> warn
         }
     }
 
+    /// <summary>
+    /// A damaged attribute's text as a warning shows it: at most 64 characters, control characters as '?'.
+    /// Warnings reach pages, the API and logs; a 4 KiB attribute of garbage or a newline in one must not.
+    /// </summary>
+    private static string Shown(string text)
+    {
+        var shown = text.Length > 64 ? text[..64] + "…" : text;
+        return string.Create(shown.Length, shown, static (dest, src) =>
+        {
+            for (var i = 0; i < src.Length; i++)
+            {
+                dest[i] = char.IsControl(src[i]) ? '?' : src[i];
+            }
+        });
+    }
 
     public void Dispose() => _handle?.Dispose();
 }

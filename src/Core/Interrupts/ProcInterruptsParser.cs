@@ -46,6 +46,9 @@ public sealed class ProcInterruptsParser
         var header = text[headerStart..headerEnd];
         if (headerEnd == 0)
         {
+            // Forget the header too: the columns cached for it belong to a table that is no longer the
+            // previous one, and the next read with that header would otherwise get this table's no columns.
+            _previousHeader = "";
             var empty = new InterruptTable([], [], CountNonBlankLines(text));
             Remember(empty, ReadOnlyMemory<byte>.Empty);
             return empty;

@@ -74,7 +74,7 @@ public sealed class LibvirtClient : ILibvirtClient, IAsyncDisposable, IDisposabl
 
     public Task<Guest?> GetGuestAsync(string name, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        GuestName.Validate(name);
         return RunAsync(lease =>
         {
             using var domain = DomainCalls.TryLookup(lease, name, out var error);
@@ -86,14 +86,14 @@ public sealed class LibvirtClient : ILibvirtClient, IAsyncDisposable, IDisposabl
 
     public Task<Guest> AttachHostDeviceAsync(string guestName, HostDeviceAttachment attachment, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(guestName);
+        GuestName.Validate(guestName);
         ArgumentNullException.ThrowIfNull(attachment);
         return RunAsync(lease => Announce(guestName, HostDeviceEditor.Attach(lease, guestName, attachment)), retryIfLost: false, cancellationToken);
     }
 
     public Task<Guest> DetachHostDeviceAsync(string guestName, PciAddress hostAddress, GuestDefinitions from, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(guestName);
+        GuestName.Validate(guestName);
         if ((from & GuestDefinitions.Both) == 0)
         {
             throw new ArgumentException("Choose the live definition, the persistent one, or both.", nameof(from));
@@ -197,7 +197,7 @@ public sealed class LibvirtClient : ILibvirtClient, IAsyncDisposable, IDisposabl
 
     private Task RunOnGuestAsync(string name, Func<DomainHandle, int> call, string function, string context, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        GuestName.Validate(name);
         return RunAsync(lease =>
         {
             using var domain = DomainCalls.Lookup(lease, name, context);

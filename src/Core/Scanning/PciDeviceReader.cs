@@ -20,12 +20,12 @@ internal sealed class PciDeviceReader(HostRoot root, PciIds ids, IReadOnlyDictio
         var warnings = new List<string>();
         using var dir = new SysfsDirectory(realPath, warnings);
         var relativePath = root.ToRelative(realPath);
-        var vendor = (ushort?)dir.ReadHex("vendor", expected: true);
-        var device = (ushort?)dir.ReadHex("device", expected: true);
-        var subVendor = (ushort?)dir.ReadHex("subsystem_vendor");
-        var subDevice = (ushort?)dir.ReadHex("subsystem_device");
-        var classCode = dir.ReadHex("class", expected: true);
-        var revision = (byte?)dir.ReadHex("revision");
+        var vendor = (ushort?)dir.ReadHex("vendor", expected: true, max: ushort.MaxValue);
+        var device = (ushort?)dir.ReadHex("device", expected: true, max: ushort.MaxValue);
+        var subVendor = (ushort?)dir.ReadHex("subsystem_vendor", max: ushort.MaxValue);
+        var subDevice = (ushort?)dir.ReadHex("subsystem_device", max: ushort.MaxValue);
+        var classCode = dir.ReadHex("class", expected: true, max: 0xffffff);
+        var revision = (byte?)dir.ReadHex("revision", max: byte.MaxValue);
         var configBytes = dir.ReadBytes("config");
         var config = configBytes is null ? null : PciConfigSpace.Parse(configBytes);
         if (configBytes is { Length: < 256 })

@@ -7,6 +7,34 @@ internal static class ApiProblems
     public static IResult MalformedAddress(string error)
         => Results.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Malformed PCI address");
 
+    /// <summary>
+    /// Problem details for an /api request that reached no endpoint, which routing answers with an empty
+    /// body: a path that matches no route (an encoded slash or dot segments in an address, a group number
+    /// too large for an int), a method the route does not take, a body that is not JSON. Other paths keep
+    /// their empty status.
+    /// </summary>
+    public static async Task WriteForEmptyStatusAsync(Microsoft.AspNetCore.Diagnostics.StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        if (!http.Request.Path.StartsWithSegments("/api"))
+        {
+            return;
+        }
+
+        var (title, detail) = http.Response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => ("No such endpoint", $"There is no API endpoint {http.Request.Method} {http.Request.Path}."),
+            StatusCodes.Status405MethodNotAllowed => ("Method not allowed", $"{http.Request.Path} does not take {http.Request.Method}."),
+            StatusCodes.Status415UnsupportedMediaType => ("JSON required", "This endpoint takes a JSON body (Content-Type: application/json)."),
+            _ => ("Request refused", $"{http.Request.Method} {http.Request.Path} was refused."),
+        };
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = http.Response.StatusCode, Title = title, Detail = detail },
+        });
+    }
+
     /// <summary>503 for a change that cannot be journaled: no journal, no action.</summary>
     public static IResult CannotJournal(Passthru.Core.History.HistoryUnavailableException ex)
         => Results.Problem($"Refusing to act: the operation cannot be journaled. {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable,

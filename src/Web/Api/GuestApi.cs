@@ -24,15 +24,22 @@ public static class GuestApi
                 : Unavailable(snapshot.Availability);
         });
         api.MapPost("/{name}/devices", (string name, AttachCommand command, HttpContext context, GuestService guests, CancellationToken ct)
-            => AttachAsync(name, command, context, guests, ct));
+            => WithValidName(name, () => AttachAsync(name, command, context, guests, ct)));
         api.MapDelete("/{name}/devices/{address}", (string name, string address, HttpContext context, GuestService guests, CancellationToken ct)
-            => DetachAsync(name, address, context, guests, ct));
+            => WithValidName(name, () => DetachAsync(name, address, context, guests, ct)));
         api.MapPost("/{name}/start", (string name, LifecycleCommand _, HttpContext context, GuestPower power, CancellationToken ct)
-            => LifecycleAsync(() => power.RunAsync(name, OperationAction.StartGuest, BindingApi.Actor(context), ct)));
+            => WithValidName(name, () => LifecycleAsync(() => power.RunAsync(name, OperationAction.StartGuest, BindingApi.Actor(context), ct))));
         api.MapPost("/{name}/shutdown", (string name, LifecycleCommand command, HttpContext context, GuestPower power, CancellationToken ct)
-            => LifecycleAsync(() => power.RunAsync(name, command.Force ? OperationAction.ForceOffGuest : OperationAction.ShutdownGuest, BindingApi.Actor(context), ct)));
+            => WithValidName(name, () => LifecycleAsync(() => power.RunAsync(name,
+                command.Force ? OperationAction.ForceOffGuest : OperationAction.ShutdownGuest, BindingApi.Actor(context), ct))));
         return endpoints;
     }
+
+    /// <summary>The name is checked before anything else: libvirt would read <c>vm%00x</c> as <c>vm</c>.</summary>
+    private static Task<IResult> WithValidName(string name, Func<Task<IResult>> action)
+        => GuestName.IsValid(name, out var error)
+            ? action()
+            : Task.FromResult(Results.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Malformed guest name"));
 
     private static async Task<IResult> AttachAsync(string name, AttachCommand command, HttpContext context, GuestService guests, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using Passthru.Core.Host;
+using Passthru.TestSupport;
 
 namespace Passthru.Core.Tests.Host;
 
@@ -8,6 +9,10 @@ public class UeventTests
     // Captured on this machine's kernel by writing "change" to /sys/devices/virtual/mem/null/uevent.
     private static readonly byte[] CapturedChange = Encoding.ASCII.GetBytes(
         "change@/devices/virtual/mem/null\0ACTION=change\0DEVPATH=/devices/virtual/mem/null\0SUBSYSTEM=mem\0SYNTH_UUID=0\0MAJOR=1\0MINOR=3\0DEVNAME=null\0DEVMODE=0666\0SEQNUM=820\0");
+
+    // SYNTHETIC in the kernel's format (lib/kobject_uevent.c): what a bind of 00:1b.0 to vfio-pci sends.
+    private static readonly byte[] PciBind = Encoding.ASCII.GetBytes(
+        "bind@/devices/pci0000:00/0000:00:1b.0\0ACTION=bind\0DEVPATH=/devices/pci0000:00/0000:00:1b.0\0SUBSYSTEM=pci\0DRIVER=vfio-pci\0PCI_SLOT_NAME=0000:00:1b.0\0SEQNUM=2101\0");
 
     [Fact]
     public void TryParse_CapturedKernelMessage_ReadsHeadAndProperties()
@@ -22,10 +27,7 @@ public class UeventTests
     [Fact]
     public void TryParse_PciBind_ConcernsDevices()
     {
-        // SYNTHETIC in the kernel's format (lib/kobject_uevent.c): what a bind of 00:1b.0 to vfio-pci sends.
-        var bytes = Encoding.ASCII.GetBytes("bind@/devices/pci0000:00/0000:00:1b.0\0ACTION=bind\0DEVPATH=/devices/pci0000:00/0000:00:1b.0\0SUBSYSTEM=pci\0DRIVER=vfio-pci\0PCI_SLOT_NAME=0000:00:1b.0\0SEQNUM=2101\0");
-
-        var message = UeventMessage.TryParse(bytes)!;
+        var message = UeventMessage.TryParse(PciBind)!;
 
         Assert.True(message.ConcernsDevices);
         Assert.Equal(("bind", "vfio-pci", "0000:00:1b.0"), (message.Action, message.Properties["DRIVER"], message.Properties["PCI_SLOT_NAME"]));
@@ -41,19 +43,37 @@ public class UeventTests
         => Assert.Null(UeventMessage.TryParse(Encoding.Latin1.GetBytes(text)));
 
     [Fact]
-    public void TryParse_MutatedMessages_NeverThrow()
+    public async Task TryParse_MutatedMessages_NeverThrowAndKeepTheirShape()
     {
-        var random = new Random(7);
-        for (var i = 0; i < 5000; i++)
+        byte[][] seeds = [CapturedChange, PciBind];
+        await Fuzz.RunAsync(seed: 7, iterations: 5000, random => random.Next(4) == 0
+            ? Mutations.RandomBytes(random, 300, "@=\0/ACTION=bindaddpci"u8)
+            : Mutations.Mutate(seeds[random.Next(seeds.Length)], random), bytes =>
         {
-            var bytes = CapturedChange.AsSpan(0, random.Next(CapturedChange.Length + 1)).ToArray();
-            for (var flips = 0; flips < 8 && bytes.Length > 0; flips++)
+            if (UeventMessage.TryParse(bytes) is not { } message)
             {
-                bytes[random.Next(bytes.Length)] = (byte)"@=\0/ax<>&"[random.Next(9)];
+                return;
             }
 
-            _ = UeventMessage.TryParse(bytes);
-        }
+            Assert.InRange(bytes.Length, 1, UeventMessage.MaxLength);
+            Assert.NotEmpty(message.Action);
+            Assert.DoesNotContain('@', message.Action);
+            Assert.NotEmpty(message.DevPath);
+            Assert.InRange(message.Properties.Count, 0, bytes.Count(b => b == 0));
+            Assert.All(message.Properties.Keys, key => Assert.True(key.Length > 0 && !key.Contains('=', StringComparison.Ordinal), key));
+        });
+    }
+
+    [Fact]
+    public void TryParse_OversizedMessage_IsRefusedBeforeAnythingIsRead()
+    {
+        var bytes = Mutations.Large(PciBind, new Random(9), 1024 * 1024);
+
+        UeventMessage? message = null;
+        var allocated = Fuzz.AllocatedBy(() => message = UeventMessage.TryParse(bytes));
+
+        Assert.Null(message);
+        Assert.InRange(allocated, 0, 1024);
     }
 
     [Fact]

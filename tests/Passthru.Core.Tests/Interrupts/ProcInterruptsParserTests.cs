@@ -71,20 +71,19 @@ public class ProcInterruptsParserTests
     }
 
     [Fact]
-    public void Parse_MutatedCapturedText_NeverThrows()
+    public void Parse_ReadWithoutHeaderBetweenTwoReads_KeepsTheColumns()
     {
-        var text = File.ReadAllText(Path.Combine(CapturedTrees.Path("intel-initial"), "proc/interrupts"));
-        var random = new Random(4);
-        for (var i = 0; i < 2000; i++)
-        {
-            var chars = text.ToCharArray(0, random.Next(text.Length));
-            for (var flips = 0; flips < 20 && chars.Length > 0; flips++)
-            {
-                chars[random.Next(chars.Length)] = ":- \n0123456789abcXYZ[]()\t"[random.Next(24)];
-            }
+        // Found by fuzzing: after a read with no header (an empty read), the next read with the header
+        // seen before got the empty read's columns (none), so every row was skipped, read after read.
+        var parser = new ProcInterruptsParser();
+        var text = "  CPU0\n  0:  1  IO-APIC  2-edge  timer\n"u8.ToArray();
+        _ = parser.Parse(text);
+        _ = parser.Parse(""u8.ToArray());
 
-            _ = ProcInterruptsParser.Parse(new string(chars));
-        }
+        var table = parser.Parse(text.ToArray());
+
+        Assert.Equal(["CPU0"], table.Cpus);
+        Assert.Equal("timer", table.Lines.Single().Actions);
     }
 
     [Fact]

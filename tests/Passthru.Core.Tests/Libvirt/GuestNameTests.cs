@@ -1,0 +1,45 @@
+using Passthru.Core.Libvirt;
+using Passthru.TestSupport;
+
+namespace Passthru.Core.Tests.Libvirt;
+
+/// <summary>A guest name reaches libvirt as a C string: a NUL would cut it short and act on another guest.</summary>
+[Collection(LibvirtClientCollection.Name)]
+public sealed class GuestNameTests : IAsyncLifetime
+{
+    private readonly LibvirtClient _client = new(LibvirtTestHost.Uri, TimeProvider.System);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _client.DisposeAsync();
+
+    [Fact]
+    public async Task Lifecycle_NameWithNulAfterARealGuest_IsRefusedAndThatGuestKeepsRunning()
+    {
+        // Before names were checked, libvirt read "vm-running\0evil" as "vm-running" and shut it down.
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => _client.DestroyGuestAsync("vm-running\0evil"));
+        await Assert.ThrowsAsync<ArgumentException>(() => _client.GetGuestAsync("vm-off\0"));
+
+        Assert.Contains("control character", refused.Message, StringComparison.Ordinal);
+        var guests = await _client.ListGuestsAsync();
+        Assert.Equal(GuestState.Running, guests.Guests.Single(g => g.Name == "vm-running").State);
+    }
+
+    [Theory]
+    [InlineData("vm-running\0evil")]
+    [InlineData("vm\n")]
+    [InlineData(" ")]
+    [InlineData("")]
+    public void IsValid_BlankOrControlCharacters_IsFalseWithAPrintableReason(string name)
+    {
+        Assert.False(GuestName.IsValid(name, out var error));
+        Assert.DoesNotContain(error, char.IsControl);
+    }
+
+    [Theory]
+    [InlineData("vm-running")]
+    [InlineData("Windows 11 (gaming) <test> & ü")]
+    [InlineData("..")]
+    public void IsValid_NamesLibvirtAllows_IsTrue(string name)
+        => Assert.True(GuestName.IsValid(name, out _));
+}

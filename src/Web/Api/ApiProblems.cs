@@ -23,6 +23,8 @@ internal static class ApiProblems
 
         var (title, detail) = http.Response.StatusCode switch
         {
+            // A token the handler refused (unknown, revoked, its maker no longer allowed).
+            StatusCodes.Status401Unauthorized => ("Not logged in", Auth.LoginRedirects.NotLoggedInDetail),
             StatusCodes.Status404NotFound => ("No such endpoint", $"There is no API endpoint {http.Request.Method} {http.Request.Path}."),
             StatusCodes.Status405MethodNotAllowed => ("Method not allowed", $"{http.Request.Path} does not take {http.Request.Method}."),
             StatusCodes.Status415UnsupportedMediaType => ("JSON required", "This endpoint takes a JSON body (Content-Type: application/json)."),

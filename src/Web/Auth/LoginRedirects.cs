@@ -12,6 +12,8 @@ internal static class LoginRedirects
 {
     public const string LoginPath = "/login";
 
+    public const string NotLoggedInDetail = "Log in to the dashboard, or send an API token: Authorization: Bearer ptk_… (made on the API tokens page).";
+
     public static Task ToLoginOr401(RedirectContext<CookieAuthenticationOptions> context)
     {
         if (IsPageRequest(context.Request))
@@ -26,7 +28,7 @@ internal static class LoginRedirects
         {
             title = "Not logged in",
             status = 401,
-            detail = "Log in to the dashboard, or send an API token: Authorization: Bearer ptk_… (made on the API tokens page).",
+            detail = NotLoggedInDetail,
         });
     }
 

@@ -100,6 +100,7 @@ public sealed class AuthenticationTests(AuthHostFactory factory) : IClassFixture
         using var response = await client.GetAsync("/api/groups");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Not logged in", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
     }
 
     [Fact]

@@ -12,7 +12,7 @@
 #   /etc/pam.d/passthru                   the login's PAM service: deploy/pam.d/passthru where the host has
 #                                         /etc/pam.d/common-auth (Debian, Ubuntu, Proxmox), else
 #                                         deploy/pam.d/passthru.system-auth (Fedora, RHEL, Arch); never overwritten
-#   /usr/local/bin/passthru               deploy/bin/passthru: the command line with the service's settings
+#   /usr/local/bin/passthru               deploy/cli/passthru: the command line with the service's settings
 #   /var/lib/passthru/                    made by systemd (StateDirectory=): the database
 # Every file and folder it creates is listed in /opt/passthru/install-manifest, with the checksum of
 # each settings file, so deploy/uninstall.sh removes exactly those (and keeps settings changed since).
@@ -113,7 +113,7 @@ while IFS= read -r -d '' item; do
 done < <(find "$published" -mindepth 1 ! -type d -print0 | sort -z)
 
 put_file "$repo/deploy/systemd/passthru.service" /etc/systemd/system/passthru.service 0644
-put_file "$repo/deploy/bin/passthru" /usr/local/bin/passthru 0755
+put_file "$repo/deploy/cli/passthru" /usr/local/bin/passthru 0755
 # 0600: it may come to hold a certificate's password.
 put_config "$repo/deploy/appsettings.json" /etc/passthru/appsettings.json 0600
 if [ -e "$root/etc/pam.d/common-auth" ]; then

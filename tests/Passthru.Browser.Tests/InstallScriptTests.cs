@@ -33,7 +33,7 @@ public sealed class InstallScriptTests : IDisposable
         AssertSameFile("deploy/systemd/passthru.service", "etc/systemd/system/passthru.service");
         AssertSameFile("deploy/appsettings.json", "etc/passthru/appsettings.json");
         AssertSameFile("deploy/pam.d/passthru", "etc/pam.d/passthru");
-        AssertSameFile("deploy/bin/passthru", "usr/local/bin/passthru");
+        AssertSameFile("deploy/cli/passthru", "usr/local/bin/passthru");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Installed("etc/passthru/appsettings.json")));
 
         await UninstallAsync();

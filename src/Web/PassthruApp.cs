@@ -76,7 +76,6 @@ public static class PassthruApp
         services.AddSingleton<IValidateOptions<PassthruOptions>, PassthruOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddHostServices();
-        services.AddSingleton<Passthru.Core.Auth.ApiTokenStore>();
         services.AddPassthruAuthentication(configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();

@@ -30,6 +30,7 @@ public static class AuthenticationSetup
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<SessionStore>();
+        services.AddSingleton<ApiTokenStore>();
         services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionStoreCookieSetup>();
         services.AddSingleton(sp => new HostLogin(PamServices.Resolve(sp.GetRequiredService<IOptions<AuthOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Passthru.Auth")), sp.GetRequiredService<LoginThrottle>()));

@@ -77,7 +77,7 @@ public sealed class EndToEndTests(BrowserFixture browser, ITestOutputHelper outp
         {
             var page = await context.NewPageAsync();
             page.SetDefaultTimeout(60_000);
-            var steps = new ScenarioSteps(page, screenshots, log);
+            var steps = new ScenarioSteps(page, screenshots, lab.Ended, log);
             try
             {
                 await new PassthroughScenario(lab, page, steps).RunAsync();

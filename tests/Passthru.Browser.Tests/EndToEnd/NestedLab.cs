@@ -33,6 +33,7 @@ public sealed class NestedLab : IAsyncDisposable
         _run = run;
         _log = log;
         Backend = new LabBackend(directory, () => _run.HasExited);
+        Ended = run.WaitForExitAsync();
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
@@ -44,6 +45,9 @@ public sealed class NestedLab : IAsyncDisposable
 
     /// <summary>Questions L1 answers from its own kernel and libvirt (sysfs drivers, virsh, L2's console).</summary>
     public LabBackend Backend { get; }
+
+    /// <summary>Completes when run.sh has ended: L1 powered off, its kernel stopped, or qemu was killed.</summary>
+    public Task Ended { get; }
 
     public string ConsolePath => Path.Combine(Directory, "console.log");
 

@@ -6,8 +6,10 @@ namespace Passthru.Browser.Tests.EndToEnd;
 /// <summary>
 /// Runs a scenario's steps in order: each is timed, leaves a screenshot of the page as it ended
 /// (<c>NN-name.png</c>, or <c>NN-name-FAILED.png</c>), and a failure names the step it happened in.
+/// A step fails at once when <paramref name="hostEnded"/> completes (the host under test is gone),
+/// rather than when its longest wait runs out.
 /// </summary>
-public sealed class ScenarioSteps(IPage page, string screenshots, Action<string> log)
+public sealed class ScenarioSteps(IPage page, string screenshots, Task hostEnded, Action<string> log)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _number;
@@ -26,7 +28,15 @@ public sealed class ScenarioSteps(IPage page, string screenshots, Action<string>
         log($"step {file}: start ({_clock.Elapsed.TotalSeconds:0} s into the scenario)");
         try
         {
-            await step();
+            var running = step();
+            if (await Task.WhenAny(running, hostEnded) != running)
+            {
+                // The step's waits fail once the page is closed; nothing more to learn from them.
+                _ = running.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                throw new InvalidOperationException("The host under test stopped during this step.");
+            }
+
+            await running;
         }
         catch (Exception ex)
         {

@@ -19,6 +19,23 @@ set -e
 
 L2_CONSOLE=/var/log/libvirt/qemu/l2-serial.log   # chroot path
 VIRSH="chroot /host /usr/bin/virsh -c qemu:///system"
+app=""
+
+# e2e_teardown: however the mode ends (done, or a failure on the way): stop Passthru and L2, keep
+# the logs in /out/l1, stop the daemons. Each part only if it got that far.
+e2e_teardown() {
+  set +e
+  [ -z "$app" ] || { kill "$app" 2>/dev/null; wait "$app" 2>/dev/null; }
+  [ ! -S /host/run/libvirt/libvirt-sock ] || $VIRSH destroy l2 >/dev/null 2>&1
+  lab_show_state
+  cp /host/var/log/libvirt/libvirtd.log /host/var/log/libvirt/qemu/* /out/l1/ 2>/dev/null
+  dmesg > /out/l1/dmesg.txt
+  for p in /host/run/libvirtd.pid /host/run/virtlogd.pid; do
+    [ ! -f "$p" ] || kill "$(cat "$p")" 2>/dev/null
+  done
+  return 0
+}
+trap e2e_teardown EXIT
 
 [ -f /out/e2e.env ] || lab_die "no /out/e2e.env: the test writes it before the boot"
 . /out/e2e.env
@@ -61,6 +78,19 @@ until [ -S /host/run/libvirt/libvirt-sock ]; do
 done
 lab_log "e2e: libvirtd is up"
 
+# -------------------------------------------------------------- Passthru
+# Started before L2 is defined: its start (mostly reading the app over 9p) and libvirt's first
+# call (a qemu capability probe, mostly CPU) overlap.
+lab_log "e2e: starting $APP on port $PORT"
+chroot /host "$APP" --Passthru:Database /tmp/passthru-e2e.db \
+  --Passthru:Auth:Enabled true --Passthru:Auth:PamService "$PAM_SERVICE" \
+  --AllowedHosts "127.0.0.1;localhost" \
+  --Kestrel:Endpoints:Https:Url "https://0.0.0.0:$PORT" \
+  --Kestrel:Endpoints:Https:Certificate:Path /run/lab-out/tls.crt \
+  --Kestrel:Endpoints:Https:Certificate:KeyPath /run/lab-out/tls.key \
+  </dev/null > /out/passthru.log 2>&1 &
+app=$!
+
 # ------------------------------------------------------------------- L2
 # The lab's own kernel and initramfs in mode l2: snd_hda_intel on the passed card, codec reads
 # that keep it interrupting, and a poweroff when the ACPI power button is pressed.
@@ -90,16 +120,7 @@ EOF
 $VIRSH define /var/lib/libvirt/boot/l2.xml
 lab_log "e2e: L2 defined"
 
-# -------------------------------------------------------------- Passthru
-lab_log "e2e: starting $APP on port $PORT"
-chroot /host "$APP" --Passthru:Database /tmp/passthru-e2e.db \
-  --Passthru:Auth:Enabled true --Passthru:Auth:PamService "$PAM_SERVICE" \
-  --AllowedHosts "127.0.0.1;localhost" \
-  --Kestrel:Endpoints:Https:Url "https://0.0.0.0:$PORT" \
-  --Kestrel:Endpoints:Https:Certificate:Path /run/lab-out/tls.crt \
-  --Kestrel:Endpoints:Https:Certificate:KeyPath /run/lab-out/tls.key \
-  </dev/null > /out/passthru.log 2>&1 &
-app=$!
+# Passthru's start, continued: listening means ready for the test.
 i=0
 until grep -qs "Now listening on" /out/passthru.log; do
   kill -0 "$app" 2>/dev/null || lab_die "Passthru exited: $(tail -n 20 /out/passthru.log)"
@@ -140,14 +161,5 @@ while [ ! -e /out/done ]; do
 done
 lab_log "e2e: done (status $status)"
 
-# ------------------------------------------------------------- teardown
-kill "$app" 2>/dev/null || true
-$VIRSH destroy l2 >/dev/null 2>&1 || true
-lab_show_state
-cp /host/var/log/libvirt/libvirtd.log /host/var/log/libvirt/qemu/* /out/l1/ 2>/dev/null || true
-dmesg > /out/l1/dmesg.txt
-for p in /host/run/libvirtd.pid /host/run/virtlogd.pid; do
-  [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null || true
-done
-wait "$app" 2>/dev/null || true
+# Teardown: e2e_teardown, on exit.
 exit "$status"

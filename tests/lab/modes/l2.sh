@@ -17,10 +17,10 @@
 # libvirt guest's "Shut down"): init then powers off, as a real OS would.
 set -e
 
-# lab_power_button_watch FLAG: touch FLAG when the ACPI power button sends an
+# l2_watch_power_button FLAG: touch FLAG when the ACPI power button sends an
 # event. button.ko makes the "Power Button" input device, evdev its
 # /dev/input/eventN; one event record (24 bytes on x86_64) is enough.
-lab_power_button_watch() {
+l2_watch_power_button() {
   while read -r ko; do insmod "/lib/modules/$(uname -r)/$ko" 2>/dev/null || true; done < /etc/modules.ondemand
   for ev in /sys/class/input/event*; do
     [ "$(cat "$ev/device/name" 2>/dev/null)" = "Power Button" ] || continue
@@ -55,7 +55,7 @@ share=0
 lab_mounted /out && share=1
 secs=$(lab_cmdline_arg lab.l2secs) || { [ "$share" = 1 ] && secs=120 || secs=20; }
 [ "$share" = 0 ] || : > /out/busy
-lab_power_button_watch /tmp/power-button
+l2_watch_power_button /tmp/power-button
 lab_log "l2: codec reads for up to $secs s (share: $share)"
 read -r t0 _ < /proc/uptime; t0=${t0%.*}
 reads=0

@@ -29,6 +29,10 @@ WANTED_MODULES=(
   e1000e e1000 xhci_pci bochs
   kvm kvm_amd                              # -cpu max under TCG offers svm, not vmx
 )
+# In the initramfs but loaded only by the modes that ask for them (/etc/modules.ondemand), so
+# every other run's kernel (and the captured fixtures' /proc/modules) stays as it was. The ACPI
+# power button and evdev let an L2 guest notice `virsh shutdown` (modes/l2.sh).
+ONDEMAND_MODULES=(button evdev)
 
 # ---------------------------------------------------------------- host tools
 need_pkgs=()
@@ -87,7 +91,7 @@ KMOD_BIN=$WORK/kmod/bin/kmod
 
 # ------------------------------------------------------------- initramfs
 # Rebuilt only when the kernel or a file that goes into it changes.
-inputs_hash=$( { echo "$KPKG $(basename "$KDEB") ${WANTED_MODULES[*]}";
+inputs_hash=$( { echo "$KPKG $(basename "$KDEB") ${WANTED_MODULES[*]} ${ONDEMAND_MODULES[*]}";
                  cd "$LAB_DIR" && sha1sum build.sh modorder.py init guestlib.sh sysgrab.sh os-release vfiochk.c modes/*.sh; } |
                sha1sum | cut -d' ' -f1)
 if [ -f "$OUT/initramfs.cpio.gz" ] && [ "$(cat "$OUT/.inputs" 2>/dev/null)" = "$inputs_hash" ]; then
@@ -109,10 +113,11 @@ else
   # (modules.*.bin) so the guest's `lspci -k` can print "Kernel modules:".
   KMODS=$KROOT/lib/modules/$KVER
   python3 "$LAB_DIR/modorder.py" "$KMODS" "${WANTED_MODULES[@]}" > "$R/etc/modules.load"
-  while read -r m; do
+  python3 "$LAB_DIR/modorder.py" "$KMODS" "${ONDEMAND_MODULES[@]}" > "$R/etc/modules.ondemand"
+  cat "$R/etc/modules.load" "$R/etc/modules.ondemand" | while read -r m; do
     mkdir -p "$R/lib/modules/$KVER/$(dirname "$m")"
     cp "$KMODS/$m" "$R/lib/modules/$KVER/$m"
-  done < "$R/etc/modules.load"
+  done
   cp "$KMODS"/modules.{order,builtin,builtin.modinfo} "$R/lib/modules/$KVER/"
   "$WORK/kmod/depmod" -b "$R" "$KVER"
 

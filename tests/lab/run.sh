@@ -19,6 +19,11 @@
 #                for DMA-translating default domains
 #   LAB_APPEND   extra kernel command line words (e.g. lab.foo=bar)
 #   LAB_QEMU_ARGS extra qemu arguments (word-split)
+#   LAB_HOSTFWD  a qemu hostfwd rule (tcp:127.0.0.1:HOSTPORT-:GUESTPORT) on the NIC at
+#                05:00.0, alone in its IOMMU group: a host program reaches the guest there
+#                (restrict=on still keeps the guest from opening connections out)
+#
+# OUTDIR/qemu.pid holds qemu's PID while it runs, so a caller that has to can stop it by PID.
 # shellcheck disable=SC2054  # the commas are inside qemu option values
 set -euo pipefail
 
@@ -34,7 +39,7 @@ for f in vmlinuz initramfs.cpio.gz disk.img; do
 done
 mkdir -p "$OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)   # qemu's -fsdev needs an absolute path
-rm -f "$OUTDIR/result" "$OUTDIR/console.log" "$OUTDIR/qemu.log"
+rm -f "$OUTDIR/result" "$OUTDIR/console.log" "$OUTDIR/qemu.log" "$OUTDIR/qemu.pid"
 
 append="console=ttyS0 panic=-1 loglevel=4 ${LAB_IOMMU_MODE-iommu=pt} lab.mode=$MODE"
 case "$IOMMU" in
@@ -78,7 +83,7 @@ qemu_args=(
   -device qemu-xhci,bus=rp3,addr=0x0.0x1
   -device ich9-intel-hda,id=snd3,bus=rp3,addr=0x0.0x6 -device hda-duplex,bus=snd3.0,audiodev=au0
   -device pcie-root-port,id=rp4,bus=pcie.0,chassis=4,addr=0x2.0x3
-  -device e1000e,bus=rp4,romfile=,netdev=n3 -netdev user,id=n3,restrict=on
+  -device e1000e,bus=rp4,romfile=,netdev=n3 -netdev "user,id=n3,restrict=on${LAB_HOSTFWD:+,hostfwd=$LAB_HOSTFWD}"
   -drive "file=$IMG/disk.img,if=none,id=d0,format=raw,snapshot=on"
   -device virtio-blk-pci,drive=d0,bus=pcie.0,addr=0x5
   -fsdev "local,id=fsout,path=$OUTDIR,security_model=none"
@@ -93,6 +98,7 @@ printf '%q ' qemu-system-x86_64 "${qemu_args[@]}" > "$OUTDIR/qemu-cmdline.txt"
 start=$(date +%s%N)
 qemu-system-x86_64 "${qemu_args[@]}" </dev/null >"$OUTDIR/qemu.log" 2>&1 &
 qpid=$!
+echo "$qpid" > "$OUTDIR/qemu.pid"
 # Kill only the qemu we started, whatever way this script ends.
 cleanup() {
   if kill "$qpid" 2>/dev/null; then sleep 1; kill -9 "$qpid" 2>/dev/null || true; fi
@@ -108,6 +114,7 @@ while kill -0 "$qpid" 2>/dev/null; do
 done
 cleanup
 wait "$qpid" 2>/dev/null || true
+rm -f "$OUTDIR/qemu.pid"
 elapsed=$(( ($(date +%s%N) - start) / 100000000 ))  # tenths of a second
 
 result=$(cat "$OUTDIR/result" 2>/dev/null || echo "no result")

@@ -13,7 +13,21 @@
 # Handshake with L1 over /out (optional): L2 writes /out/busy when the card is
 # up and the load is running; it stops when /out/stop appears, or after
 # lab.l2secs= seconds (default 120 with a share, 20 without).
+# It also stops when the ACPI power button is pressed (`virsh shutdown`, a
+# libvirt guest's "Shut down"): init then powers off, as a real OS would.
 set -e
+
+# l2_watch_power_button FLAG: touch FLAG when the ACPI power button sends an
+# event. button.ko makes the "Power Button" input device, evdev its
+# /dev/input/eventN; one event record (24 bytes on x86_64) is enough.
+l2_watch_power_button() {
+  while read -r ko; do insmod "/lib/modules/$(uname -r)/$ko" 2>/dev/null || true; done < /etc/modules.ondemand
+  for ev in /sys/class/input/event*; do
+    [ "$(cat "$ev/device/name" 2>/dev/null)" = "Power Button" ] || continue
+    ( dd if="/dev/${ev#/sys/class/}" of=/dev/null bs=24 count=1 2>/dev/null && : > "$1" ) &
+    lab_log "l2: watching /dev/${ev#/sys/class/} (Power Button)"
+  done
+}
 
 show() {  # show TITLE FILE: FILE on the console between markers (and kept in /out)
   echo "=== l2: $1 ==="
@@ -41,11 +55,13 @@ share=0
 lab_mounted /out && share=1
 secs=$(lab_cmdline_arg lab.l2secs) || { [ "$share" = 1 ] && secs=120 || secs=20; }
 [ "$share" = 0 ] || : > /out/busy
+l2_watch_power_button /tmp/power-button
 lab_log "l2: codec reads for up to $secs s (share: $share)"
 read -r t0 _ < /proc/uptime; t0=${t0%.*}
 reads=0
 while :; do
   [ "$share" = 1 ] && [ -e /out/stop ] && { lab_log "l2: stop requested"; break; }
+  [ -e /tmp/power-button ] && { lab_log "l2: power button pressed"; break; }
   read -r t _ < /proc/uptime
   [ "${t%.*}" -lt $((t0 + secs)) ] || { lab_log "l2: $secs s are up"; break; }
   cat "$codec" > /dev/null

@@ -26,6 +26,9 @@ public sealed class LiveRateBuffer
 
     private readonly Dictionary<PciAddress, Queue<TimedRate>> _points = [];
 
+    /// <summary>How many samples with rates were added (the first sample of a page has none).</summary>
+    public int Samples { get; private set; }
+
     public void Add(InterruptSample sample)
     {
         if (!sample.HasRates)
@@ -33,6 +36,7 @@ public sealed class LiveRateBuffer
             return;
         }
 
+        Samples++;
         foreach (var device in sample.Devices.Values)
         {
             if (!_points.TryGetValue(device.Address, out var queue))

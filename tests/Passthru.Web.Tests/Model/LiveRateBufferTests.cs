@@ -53,4 +53,16 @@ public class LiveRateBufferTests
 
         Assert.Empty(buffer.PointsOf(Sound, Start));
     }
+
+    [Fact]
+    public void Samples_CountsOnlyThoseWithRates()
+    {
+        var buffer = new LiveRateBuffer();
+
+        buffer.Add(InterruptSample.None); // a page's first read: no rate yet
+        buffer.Add(Sample(1, 5));
+        buffer.Add(Sample(2, 6));
+
+        Assert.Equal(2, buffer.Samples);
+    }
 }

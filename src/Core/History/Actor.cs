@@ -5,7 +5,4 @@ namespace Passthru.Core.History;
 /// (<c>token NAME</c>), the command line, or without login the browser's address alone.
 /// </summary>
 /// <param name="Address">The remote address the request came from; null from the command line.</param>
-public sealed record Actor(string Name, string? Address)
-{
-    public override string ToString() => Address is null || Address == Name ? Name : $"{Name} from {Address}";
-}
+public sealed record Actor(string Name, string? Address);

@@ -40,13 +40,13 @@ public sealed class SysfsDirectory(string absolutePath, ICollection<string> warn
         var digits = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
         if (!uint.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
         {
-            warnings.Add($"{name}: '{Shown(text)}' is not a hex number");
+            warnings.Add($"{name}: '{PrintableText.Of(text, 64)}' is not a hex number");
             return null;
         }
 
         if (value > max)
         {
-            warnings.Add($"{name}: '{Shown(text)}' is larger than 0x{max.ToString("x", CultureInfo.InvariantCulture)}");
+            warnings.Add($"{name}: '{PrintableText.Of(text, 64)}' is larger than 0x{max.ToString("x", CultureInfo.InvariantCulture)}");
             return null;
         }
 
@@ -67,7 +67,7 @@ public sealed class SysfsDirectory(string absolutePath, ICollection<string> warn
             return value;
         }
 
-        warnings.Add($"{name}: '{Shown(text)}' is not a number");
+        warnings.Add($"{name}: '{PrintableText.Of(text, 64)}' is not a number");
         return null;
     }
 
@@ -132,22 +132,6 @@ public sealed class SysfsDirectory(string absolutePath, ICollection<string> warn
         {
             return [];
         }
-    }
-
-    /// <summary>
-    /// A damaged attribute's text as a warning shows it: at most 64 characters, control characters as '?'.
-    /// Warnings reach pages, the API and logs; a 4 KiB attribute of garbage or a newline in one must not.
-    /// </summary>
-    private static string Shown(string text)
-    {
-        var shown = text.Length > 64 ? text[..64] + "…" : text;
-        return string.Create(shown.Length, shown, static (dest, src) =>
-        {
-            for (var i = 0; i < src.Length; i++)
-            {
-                dest[i] = char.IsControl(src[i]) ? '?' : src[i];
-            }
-        });
     }
 
     public void Dispose() => _handle?.Dispose();

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Passthru.Core.Host;
 
 namespace Passthru.Core.Libvirt;
 
@@ -19,7 +20,7 @@ public static class GuestName
 
         if (name.Any(char.IsControl))
         {
-            error = $"'{Printable(name)}' is not a guest name: it holds a control character (a NUL would cut the name short in libvirt).";
+            error = $"'{PrintableText.Of(name, 64)}' is not a guest name: it holds a control character (a NUL would cut the name short in libvirt).";
             return false;
         }
 
@@ -35,8 +36,4 @@ public static class GuestName
             throw new ArgumentException(error, parameter);
         }
     }
-
-    /// <summary>The name as a message may show it: control characters as '?', at most 64 characters.</summary>
-    private static string Printable(string name)
-        => new((name.Length > 64 ? name[..64] + "…" : name).Select(c => char.IsControl(c) ? '?' : c).ToArray());
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using Passthru.Core.Host;
 
 namespace Passthru.Core.Pci;
 
@@ -52,7 +53,7 @@ public readonly record struct PciAddress(ushort Domain, byte Bus, byte Device, b
 
         if (device > MaxDevice || function > MaxFunction)
         {
-            error = $"'{Printable(text)}' is not a valid PCI address: the device number is at most 1f and the function at most 7.";
+            error = $"'{PrintableText.Of(text, 40)}' is not a valid PCI address: the device number is at most 1f and the function at most 7.";
             return false;
         }
 
@@ -116,18 +117,5 @@ public readonly record struct PciAddress(ushort Domain, byte Bus, byte Device, b
     }
 
     private static string Malformed(string text)
-        => $"'{Printable(text)}' is not a PCI address: expected domain:bus:device.function in hex, like 0000:04:00.6.";
-
-    /// <summary>Keeps error messages readable and safe to log: control characters shown as '?', length capped.</summary>
-    private static string Printable(string text)
-    {
-        var shown = text.Length > 40 ? text[..40] + "…" : text;
-        return string.Create(shown.Length, shown, static (dest, src) =>
-        {
-            for (var i = 0; i < src.Length; i++)
-            {
-                dest[i] = char.IsControl(src[i]) ? '?' : src[i];
-            }
-        });
-    }
+        => $"'{PrintableText.Of(text, 40)}' is not a PCI address: expected domain:bus:device.function in hex, like 0000:04:00.6.";
 }

@@ -16,9 +16,9 @@ try
     {
         (args, unpacked) = HostRootArgument.UnpackArchive(args);
     }
-    catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+    catch (HostRootArchiveException ex)
     {
-        Console.Error.WriteLine($"The host root archive cannot be opened: {ex.Message}");
+        Console.Error.WriteLine(ex.Message);
         return 2;
     }
 

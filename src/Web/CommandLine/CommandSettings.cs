@@ -35,9 +35,9 @@ internal sealed class CommandSettings : IDisposable
         {
             (arguments, unpacked) = HostRootArgument.UnpackArchive(settings);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (HostRootArchiveException ex)
         {
-            throw new UsageException($"The host root archive cannot be opened: {ex.Message}");
+            throw new UsageException(ex.Message);
         }
 
         var builder = new ConfigurationBuilder()

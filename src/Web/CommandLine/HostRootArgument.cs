@@ -12,8 +12,10 @@ public static class HostRootArgument
     private static readonly string[] Names = ["--host-root", "--Passthru:HostRoot"];
 
     /// <returns>The arguments to use, and the unpacked archive (null when the host root is not one).</returns>
-    /// <exception cref="InvalidDataException">The archive is damaged or holds what a capture never does.</exception>
-    /// <exception cref="IOException">The archive cannot be unpacked (an entry leaving the directory, a full disk).</exception>
+    /// <exception cref="HostRootArchiveException">
+    /// The archive is damaged, holds what a capture never does, or cannot be unpacked (an entry leaving
+    /// the directory, a full disk, no permission).
+    /// </exception>
     public static (string[] Arguments, UnpackedCapture? Unpacked) UnpackArchive(IReadOnlyList<string> args)
     {
         var result = args.ToArray();
@@ -25,7 +27,16 @@ public static class HostRootArgument
                 continue;
             }
 
-            var unpacked = UnpackedCapture.Unpack(Value(result[valueIndex], prefix));
+            UnpackedCapture unpacked;
+            try
+            {
+                unpacked = UnpackedCapture.Unpack(Value(result[valueIndex], prefix));
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                throw new HostRootArchiveException($"The host root archive cannot be opened: {ex.Message}", ex);
+            }
+
             result[valueIndex] = prefix + unpacked.Path;
             return (result, unpacked);
         }

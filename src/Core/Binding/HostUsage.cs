@@ -29,8 +29,9 @@ public sealed class HostUsage
         _root = root;
         _mounts = ProcMounts(Read("proc/mounts"));
         _swaps = ProcSwaps(Read("proc/swaps"));
-        _defaultRouteInterfaces = DefaultRoutes(Read("proc/net/route"), Read("proc/net/ipv6_route"));
-        _addresses = InterfaceAddresses(Read("proc/net/if_inet6"), Read("proc/net/fib_trie"), Read("proc/net/route"));
+        var route = Read("proc/net/route");
+        _defaultRouteInterfaces = DefaultRoutes(route, Read("proc/net/ipv6_route"));
+        _addresses = InterfaceAddresses(Read("proc/net/if_inet6"), Read("proc/net/fib_trie"), route);
         _blockLinks = ClassLinks("sys/class/block");
         _keyboardControllers = KeyboardControllers(Read("proc/bus/input/devices"));
         _framebufferConsoleBound = FramebufferConsoleBound();

@@ -18,8 +18,8 @@ public sealed class NestedLabCollection
 /// <summary>
 /// The whole story on a real kernel, from this machine's Chromium to a guest and back
 /// (<see cref="PassthroughScenario"/>). One boot of L1 and one of L2. L1 boots with
-/// softlockup_panic=1; when its kernel stops or hangs, the scenario is run once more on a fresh
-/// boot, and the test's output says so. Everything lands in test-results/e2e/attempt-N/:
+/// softlockup_panic=1; when its kernel stops or hangs, or L2 stalls (<see cref="NestedGuestStalledException"/>),
+/// the scenario is run once more on a fresh boot, and the test's output says so. Everything lands in test-results/e2e/attempt-N/:
 /// screenshots/NN-step.png, lab/ (L1's and L2's consoles, Passthru's and libvirt's logs), scenario.log.
 /// </summary>
 [Collection(NestedLabCollection.Name)]
@@ -52,12 +52,13 @@ public sealed class EndToEndTests(BrowserFixture browser, ITestOutputHelper outp
             catch (Exception ex) when (attempt == 1)
             {
                 var hung = lab is null ? ex.Message.Contains("its kernel stopped", StringComparison.Ordinal) : await lab.HasHungAsync();
-                if (!hung)
+                var stalled = Causes(ex).Any(cause => cause is NestedGuestStalledException);
+                if (!hung && !stalled)
                 {
                     ExceptionDispatchInfo.Throw(ex);
                 }
 
-                log($"RETRY: L1's kernel stopped or hung (console: {lab?.ConsolePath}); running the scenario once more on a fresh boot. The failure was: {ex.Message}");
+                log($"RETRY: {(hung ? "L1's kernel stopped or hung" : "L2 stalled")} (console: {lab?.ConsolePath}); running the scenario once more on a fresh boot. The failure was: {ex.Message}");
             }
             finally
             {
@@ -66,6 +67,14 @@ public sealed class EndToEndTests(BrowserFixture browser, ITestOutputHelper outp
                     await lab.DisposeAsync();
                 }
             }
+        }
+    }
+
+    private static IEnumerable<Exception> Causes(Exception ex)
+    {
+        for (Exception? cause = ex; cause is not null; cause = cause.InnerException)
+        {
+            yield return cause;
         }
     }
 

@@ -165,8 +165,16 @@ public sealed partial class PassthroughScenario(NestedLab lab, IPage page, Scena
     private async Task GuestDriverHasCardAsync()
     {
         // L2 runs the lab's kernel: its console shows lspci -nnk once snd_hda_intel has the card.
-        var console = await WaitForAsync(lab.Backend.L2ConsoleAsync, c => c.Contains("=== l2: end lspci -nnk ===", StringComparison.Ordinal),
-            TimeSpan.FromMinutes(4), "L2's console to show lspci -nnk");
+        string console;
+        try
+        {
+            console = await WaitForAsync(lab.Backend.L2ConsoleAsync, c => c.Contains("=== l2: end lspci -nnk ===", StringComparison.Ordinal),
+                TimeSpan.FromMinutes(4), "L2's console to show lspci -nnk");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new NestedGuestStalledException(ex.Message, ex);
+        }
         var lspci = Between(console, "=== l2: lspci -nnk ===", "=== l2: end lspci -nnk ===");
         var audio = DeviceBlock(lspci, "[8086:293e]");
         Assert.Contains("Kernel driver in use: snd_hda_intel", audio, StringComparison.Ordinal);

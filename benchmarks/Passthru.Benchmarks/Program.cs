@@ -19,5 +19,13 @@ if (args.Length > 1 && args[0] == "live")
     return await LiveLoad.RunAsync(args[1], circuits, TimeSpan.FromSeconds(seconds));
 }
 
+// `firstpaint APP [TREE] [RUNS]`: how soon Chromium paints the groups page of the published dashboard (benchmarks/first-paint.sh).
+if (args.Length > 1 && args[0] == "firstpaint")
+{
+    var tree = args.Length > 2 ? args[2] : BenchmarkTrees.LargestCaptured();
+    var runs = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 15;
+    return await FirstPaint.RunAsync(args[1], tree, runs);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ScanBenchmarks).Assembly).Run(args);
 return 0;

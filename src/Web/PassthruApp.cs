@@ -6,7 +6,7 @@ using Passthru.Web.Components;
 using Passthru.Web.Configuration;
 using Passthru.Web.Hubs;
 using Passthru.Web.Model;
-using Radzen;
+using MudBlazor.Services;
 
 namespace Passthru.Web;
 
@@ -32,6 +32,8 @@ public static class PassthruApp
         HostConfigFile.Add(builder.Configuration, Environment.GetEnvironmentVariable(HostConfigFile.Variable));
         // --host-root DIR is the short way to point the dashboard at a captured tree.
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--host-root"] = "Passthru:HostRoot" });
+        // Under systemd: readiness through sd_notify (the unit is Type=notify) and log lines in journald's format.
+        builder.Host.UseSystemd();
         configure?.Invoke(builder);
         ConfigureListening(builder);
         AddServices(builder.Services, builder.Configuration);
@@ -82,12 +84,7 @@ public static class PassthruApp
         services.AddHttpContextAccessor();
         services.AddScoped<CircuitOrigin>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitOriginHandler>();
-        services.AddRadzenComponents();
-        services.AddRadzenCookieThemeService(options =>
-        {
-            options.Name = ThemeCookie.Name;
-            options.Duration = TimeSpan.FromDays(365);
-        });
+        services.AddMudServices();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddProblemDetails();
         services.AddSignalR().AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -96,8 +93,14 @@ public static class PassthruApp
     private static void MapEndpoints(WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages(ApiProblems.WriteForEmptyStatusAsync);
+        // An empty error status gets a body: problem details for the API, the not-found page for a page.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages(ApiProblems.WriteForEmptyStatusAsync));
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api") && HttpMethods.IsGet(context.Request.Method),
+            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // Routing after the re-execution, so that the not-found page's path is routed when it runs again.
+        app.UseRouting();
         app.UseSecurityHeaders();
+        app.UseThemeHints();
         app.Use(async (context, next) =>
         {
             // A state-changing API call from another site's page is refused outright (the JSON body already forces a preflight).
@@ -121,6 +124,7 @@ public static class PassthruApp
         app.MapInterruptApi();
         app.MapGuestApi();
         app.MapHub<HostHub>(HostHub.Path);
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Blazor's own frame-ancestors 'self' would be a second, looser policy header beside ours ('none').
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
     }
 }

@@ -16,7 +16,7 @@ public sealed class BindingBrowserTests(DashboardServer server, BrowserFixture b
             await page.Locator("[data-interactive=true]").WaitForAsync();
             await page.Locator("#detach").ClickAsync();
 
-            var dialog = page.Locator("#binding-dialog");
+            var dialog = page.Locator(".mud-dialog", new() { Has = page.Locator("#binding-dialog") });
             await Assertions.Expect(dialog.Locator("#plan tr[data-address='0000:00:1b.0']")).ToContainTextAsync("snd_hda_intel");
             await Assertions.Expect(dialog.Locator("#plan tr[data-address='0000:00:1b.0']")).ToContainTextAsync("vfio-pci");
             await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "detach-dry-run.png") });
@@ -26,11 +26,13 @@ public sealed class BindingBrowserTests(DashboardServer server, BrowserFixture b
             // On a fixture root no kernel binds vfio-pci: the service reports it and undoes the change.
             await Assertions.Expect(dialog.Locator("#outcome")).ToHaveAttributeAsync("data-status", "RolledBack");
             await Assertions.Expect(dialog.Locator("#outcome")).ToContainTextAsync("took the device back instead of vfio-pci");
+            await Assertions.Expect(dialog.Locator("#outcome")).ToContainTextAsync("Likely cause: the host root");
             await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "detach-outcome.png") });
-            await dialog.Locator("#binding-close").ClickAsync();
-
-            await page.GotoAsync(new Uri(server.BaseAddress, "history?device=0000:00:1b.0").ToString());
+            // The outcome links to its own entry in the history.
+            await dialog.Locator("#outcome-history").ClickAsync();
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"history\?id=\d+$"));
             var row = page.Locator("#history-grid tbody tr").First;
+            await Assertions.Expect(row).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("chosen"));
             await Assertions.Expect(row).ToContainTextAsync("detach");
             await Assertions.Expect(row).ToContainTextAsync("failed, undone");
             await Assertions.Expect(row).ToContainTextAsync("snd_hda_intel → snd_hda_intel");

@@ -23,7 +23,13 @@ public class DashboardServer : IAsyncLifetime
 
     private WebApplication? _app;
 
-    public string Tree { get; } = CapturedTrees.Copy("intel-initial");
+    /// <summary>The host root the app reads: its own copy of the captured tree, unless a subclass names another.</summary>
+    public string Tree => _tree ??= HostRoot ?? CapturedTrees.Copy("intel-initial");
+
+    private string? _tree;
+
+    /// <summary>Another host root than a copy of the captured tree (this machine's real one, read only), or null.</summary>
+    protected virtual string? HostRoot => null;
 
     public string Database { get; } = Scratch.NewPath("passthru-browser") + ".db";
 
@@ -45,7 +51,7 @@ public class DashboardServer : IAsyncLifetime
              "--Passthru:LibvirtUri", LibvirtUri, .. ExtraArguments],
             builder =>
             {
-                // Static web assets (blazor.web.js, Radzen's scripts and themes) come from the build's manifest, as under `dotnet run`.
+                // Static web assets (blazor.web.js, MudBlazor's script and styles) come from the build's manifest, as under `dotnet run`.
                 builder.Environment.EnvironmentName = "Development";
                 builder.WebHost.UseStaticWebAssets();
             });
@@ -62,7 +68,10 @@ public class DashboardServer : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        Directory.Delete(Tree, recursive: true);
+        if (HostRoot is null && _tree is not null)
+        {
+            Directory.Delete(_tree, recursive: true);
+        }
         Scratch.DeleteDatabase(Database);
     }
 }

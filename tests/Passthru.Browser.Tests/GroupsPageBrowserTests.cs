@@ -44,12 +44,14 @@ public sealed class GroupsPageBrowserTests(DashboardServer server, BrowserFixtur
             var allGroups = await OpenGroupsAsync(page);
 
             await page.Locator("#filter-class").ClickAsync();
-            await page.Locator(".rz-dropdown-item", new() { HasText = "USB controller" }).ClickAsync();
+            await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "USB controller" }).ClickAsync();
 
             await Expect(page.Locator(".group-card")).ToHaveCountAsync(1);
             await Expect(page.Locator(".group-card tr.match")).ToHaveCountAsync(1);
             await Expect(page.Locator(".group-card tr.match")).ToContainTextAsync("0000:04:00.1");
             await Expect(page.Locator("#group-count")).ToContainTextAsync($"1 of {allGroups} groups");
+            // The choice is in the address: a reload (or a shared link) shows the same view.
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("class=USB%20controller$"));
         }
         finally
         {

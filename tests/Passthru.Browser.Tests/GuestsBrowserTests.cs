@@ -57,10 +57,9 @@ public sealed class GuestsBrowserTests(LibvirtDashboardServer server, BrowserFix
             await Expect(card.Locator(".guest-state")).ToHaveTextAsync("shut off", new() { Timeout = 30_000 });
 
             await card.Locator(".attach-device").ClickAsync();
-            var dialog = page.Locator("#guest-attach-dialog");
-            await dialog.Locator("#attach-devices").ClickAsync();
-            await page.Locator(".rz-multiselect-item", new() { HasText = "0000:00:1b.0" }).ClickAsync();
-            await page.Keyboard.PressAsync("Escape");
+            var dialog = page.Locator(".mud-dialog", new() { Has = page.Locator("#guest-attach-dialog") });
+            await dialog.Locator("#attach-search").FillAsync("1b.0");
+            await dialog.Locator("#attach-devices tr[data-address='0000:00:1b.0'] input[type=checkbox]").ClickAsync();
             await Expect(dialog.Locator("#hostdev-xml")).ToContainTextAsync("<address domain='0x0000' bus='0x00' slot='0x1b' function='0x0'/>");
             await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "guest-attach-dialog.png"), FullPage = true });
             await dialog.Locator("#attach-run").ClickAsync();
@@ -98,15 +97,13 @@ public sealed class GuestsBrowserTests(LibvirtDashboardServer server, BrowserFix
 
             // The lab's 01:00.1 sound function shares group 10 with the e1000e at 01:00.0: the dialog offers the whole group.
             await card.Locator(".attach-device").ClickAsync();
-            var dialog = page.Locator("#guest-attach-dialog");
-            await dialog.Locator("#attach-devices").ClickAsync();
-            await page.Locator(".rz-multiselect-item", new() { HasText = "0000:01:00.1" }).ClickAsync();
-            await page.Keyboard.PressAsync("Escape");
+            var dialog = page.Locator(".mud-dialog", new() { Has = page.Locator("#guest-attach-dialog") });
+            await dialog.Locator("#attach-devices tr[data-address='0000:01:00.1'] input[type=checkbox]").ClickAsync();
             await Expect(dialog.Locator("#attach-refusals")).ToContainTextAsync("IOMMU group 10 is not whole");
             await dialog.Locator("#attach-whole-group").ClickAsync();
             await Expect(dialog.Locator("#hostdev-xml")).ToContainTextAsync("bus='0x01' slot='0x00' function='0x0'");
             await Expect(dialog.Locator("#attach-refusals")).ToHaveCountAsync(0);
-            await Expect(dialog.Locator("input[name='attach-live']")).ToBeCheckedAsync();
+            await Expect(dialog.Locator("input#attach-live")).ToBeCheckedAsync();
             await dialog.Locator("#attach-run").ClickAsync();
 
             var outcome = dialog.Locator("#attach-outcome");

@@ -19,12 +19,16 @@ public sealed class HostPageBrowserTests(DashboardServer server, BrowserFixture 
             await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "host-light.png"), FullPage = true });
 
             await page.Locator("[data-interactive=true]").WaitForAsync();
-            await page.Locator(".rz-appearance-toggle, button:has(i:text('dark_mode'))").First.ClickAsync();
-            await Assertions.Expect(page.Locator("link[href*='material-dark']")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.Locator(".passthru-layout")).ToHaveAttributeAsync("data-theme", "light");
+            await page.Locator("#theme-menu button").ClickAsync();
+            await page.Locator("#theme-dark").ClickAsync();
+            await Assertions.Expect(page.Locator(".passthru-layout")).ToHaveAttributeAsync("data-theme", "dark");
+            Assert.Equal("rgb(13, 17, 23)", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
 
-            // The choice is kept in a cookie: a new page load renders dark from the start.
-            await page.ReloadAsync();
-            await Assertions.Expect(page.Locator("link[href*='material-dark']")).ToHaveCountAsync(1);
+            // The choice is kept in a cookie: a new page load is drawn dark by the server, before any script runs.
+            var reloaded = await page.ReloadAsync();
+            Assert.Contains("data-theme=\"dark\"", await reloaded!.TextAsync(), StringComparison.Ordinal);
+            await Assertions.Expect(page.Locator(".passthru-layout")).ToHaveAttributeAsync("data-theme", "dark");
             await page.EvaluateAsync("() => document.fonts.ready");
             await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "host-dark.png"), FullPage = true });
         }

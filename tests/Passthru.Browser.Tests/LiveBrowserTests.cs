@@ -45,7 +45,7 @@ public sealed class LiveBrowserTests(DashboardServer server, BrowserFixture brow
         {
             await page.GotoAsync(new Uri(server.BaseAddress, "interrupts").ToString());
             await page.Locator("[data-interactive=true]").WaitForAsync();
-            var row = page.Locator($"#irq-{label}");
+            var row = page.Locator($"#interrupt-table tr.irq-{label}");
             await Expect(row.Locator("td.total")).ToHaveTextAsync("520", new() { Timeout = 10_000 });
             await Expect(row).ToContainTextAsync("0000:00:1b.0");
 

@@ -95,7 +95,7 @@ public sealed class LoginBrowserTests(LoginDashboardServer server, BrowserFixtur
             Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/groups")).StatusCode);
 
             await page.Locator($".token-revoke[data-token='{name}']").ClickAsync();
-            await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+            await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
             await Expect(page.Locator($".token-revoke[data-token='{name}']")).ToHaveCountAsync(0);
             Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/api/groups")).StatusCode);
 

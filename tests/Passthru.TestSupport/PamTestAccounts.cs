@@ -40,3 +40,16 @@ public sealed class PamFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A <see cref="PamFactAttribute"/> with cases.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class PamTheoryAttribute : TheoryAttribute
+{
+    public PamTheoryAttribute()
+    {
+        if (PamTestAccounts.MissingReason is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}

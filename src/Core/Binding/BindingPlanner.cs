@@ -32,6 +32,12 @@ public static class BindingPlanner
                     $"{device.Address} is a bridge or port: it carries the devices behind it, and vfio-pci does not bind bridges.", CanOverride: false));
             }
 
+            if (device.ChipsetRole is { } role)
+            {
+                refusals.Add(new Refusal(RefusalKind.ChipsetFunction, device.Address,
+                    $"{device.Address} is {ChipsetFunction.Explain(role)}.", CanOverride: false));
+            }
+
             foreach (var loss in losses)
             {
                 if (loss.Kind == HostLossKind.Network && connectionInterfaces.Contains(loss.Name))

@@ -156,14 +156,14 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
         catch (BindingHangException hang)
         {
             // A write is stuck in the kernel: touching the group further could hang too. Say so and stop.
-            return (OperationStatus.Failed, $"{hang.Message} Nothing was undone.");
+            return (OperationStatus.Failed, $"{hang.Explained} Nothing was undone.");
         }
         catch (BindingException failure)
         {
             var undo = await UndoAsync(plan.Action, done, CancellationToken.None);
             return undo is null
-                ? (OperationStatus.RolledBack, $"{failure.Message} Undone: every device is back where it was.")
-                : (OperationStatus.Failed, $"{failure.Message} Undoing failed too: {undo}");
+                ? (OperationStatus.RolledBack, $"{failure.Explained} Undone: every device is back where it was.")
+                : (OperationStatus.Failed, $"{failure.Explained} Undoing failed too: {undo}");
         }
     }
 

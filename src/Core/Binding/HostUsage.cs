@@ -72,6 +72,9 @@ public sealed class HostUsage
         return losses;
     }
 
+    /// <summary>What the host needs through this function: the reasons a detach of it is refused unless overridden.</summary>
+    public IReadOnlyList<string> NeedsOf(PciDevice device) => LossesThrough(device).SelectMany(loss => loss.InUse).ToArray();
+
     private IReadOnlyList<string> Console(PciDevice device)
         => device.BootVga == true && _framebufferConsoleBound
             ? ["the host's text console (fbcon) is on this boot display"]

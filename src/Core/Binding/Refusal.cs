@@ -30,6 +30,9 @@ public enum RefusalKind
 
     /// <summary>The guest's definition has the device already.</summary>
     AlreadyInGuest,
+
+    /// <summary>A function of the chipset the host runs on (host bridge, ISA/LPC bridge, SMBus). Never overridable.</summary>
+    ChipsetFunction,
 }
 
 /// <summary>Why an operation will not be done, and whether a deliberate override may do it anyway.</summary>

@@ -18,6 +18,8 @@ public sealed class SysfsBinder(HostRoot root, TimeSpan stepTimeout)
 
     private const int InvalidArgument = 22; // EINVAL
 
+    private string NotALiveKernel => $"the host root {root.Path} is not a running kernel's sysfs (a captured tree, say): the writes land in files, and no driver binds or unbinds.";
+
     /// <summary>Loads vfio-pci when its driver is missing; only on the real root (never modprobe for a captured tree).</summary>
     public async Task EnsureVfioPciAsync(CancellationToken cancellationToken)
     {
@@ -28,7 +30,7 @@ public sealed class SysfsBinder(HostRoot root, TimeSpan stepTimeout)
 
         if (root.Path != "/")
         {
-            throw new BindingException($"vfio-pci is not loaded under {root.Path}, and modules are loaded only on the real root.");
+            throw new BindingException($"vfio-pci is not loaded under {root.Path}, and modules are loaded only on the real root.", NotALiveKernel);
         }
 
         var start = new ProcessStartInfo("modprobe", "vfio-pci") { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -47,7 +49,8 @@ public sealed class SysfsBinder(HostRoot root, TimeSpan stepTimeout)
 
         if (process.ExitCode != 0 || !Directory.Exists(root.Resolve("sys/bus/pci/drivers/vfio-pci")))
         {
-            throw new BindingException($"modprobe vfio-pci failed: {(await process.StandardError.ReadToEndAsync(cancellationToken)).Trim()}");
+            throw new BindingException($"modprobe vfio-pci failed: {(await process.StandardError.ReadToEndAsync(cancellationToken)).Trim()}",
+                "this kernel has no vfio-pci module, or loading modules is locked down: install the distribution's full kernel modules package, or build vfio-pci in.");
         }
     }
 
@@ -64,14 +67,17 @@ public sealed class SysfsBinder(HostRoot root, TimeSpan stepTimeout)
         var now = Driver(address);
         if (now is null || !VfioDrivers.IsVfio(now))
         {
-            throw new BindingException(now is null
-                ? $"{address}: vfio-pci did not bind; the device has no driver now.{(refused ? " The kernel refused the probe (EINVAL); its log says why." : "")}"
-                : $"{address}: {now} took the device back instead of vfio-pci.");
+            throw now is null
+                ? new BindingException($"{address}: vfio-pci did not bind; the device has no driver now.{(refused ? " The kernel refused the probe (EINVAL); its log says why." : "")}",
+                    "vfio-pci binds only a device the IOMMU can isolate: the IOMMU may be off for it (see the Host page's checks), or vfio's IOMMU driver (vfio_iommu_type1) is missing. dmesg shows vfio-pci's own words.")
+                : new BindingException($"{address}: {now} took the device back instead of vfio-pci.", root.Path != "/" ? NotALiveKernel
+                    : "something bound the host driver again right after the unbind: a udev rule, a driverctl override (driverctl list-overrides) or a vendor tool that manages the device.");
         }
 
         if (group is { } g && !File.Exists(root.Resolve($"dev/vfio/{g}")))
         {
-            throw new BindingException($"{address} is on vfio-pci but /dev/vfio/{g} did not appear.");
+            throw new BindingException($"{address} is on vfio-pci but /dev/vfio/{g} did not appear.",
+                "udev did not create the group's device node: check that systemd-udevd runs and /dev is a devtmpfs.");
         }
     }
 
@@ -134,7 +140,8 @@ public sealed class SysfsBinder(HostRoot root, TimeSpan stepTimeout)
         }
         catch (TimeoutException)
         {
-            throw new BindingHangException($"{what} did not return within {stepTimeout.TotalSeconds:0} s: the driver hangs. The device's state is unknown until the kernel finishes.");
+            throw new BindingHangException($"{what} did not return within {stepTimeout.TotalSeconds:0} s: the driver hangs. The device's state is unknown until the kernel finishes.",
+                "some drivers hang when a device is taken from them (GPUs on amdgpu or nvidia often do): such a device has to be given to vfio-pci at boot, before its host driver loads.");
         }
 
         // drivers_probe answers EINVAL when the driver refused the device (a bridge, a group held open):

@@ -68,21 +68,30 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
     }
 
     /// <summary>The newest operations first, optionally only those touching one device, of one action or with one status.</summary>
-    public async Task<IReadOnlyList<OperationRecord>> ListAsync(PciAddress? device = null, OperationAction? action = null,
+    public Task<IReadOnlyList<OperationRecord>> ListAsync(PciAddress? device = null, OperationAction? action = null,
         OperationStatus? status = null, int limit = 500, CancellationToken cancellationToken = default)
+        => QueryAsync(device, action, status, null, limit, cancellationToken);
+
+    /// <summary>One operation, however old (a dialog links to the entry it just wrote); null when there is none with that id.</summary>
+    public async Task<OperationRecord?> FindAsync(long id, CancellationToken cancellationToken = default)
+        => (await QueryAsync(null, null, null, id, 1, cancellationToken)).SingleOrDefault();
+
+    private async Task<IReadOnlyList<OperationRecord>> QueryAsync(PciAddress? device, OperationAction? action, OperationStatus? status, long? id,
+        int limit, CancellationToken cancellationToken)
         => await database.RunAsync(async connection =>
         {
             var rows = (await connection.QueryAsync<OperationRow>("""
                 SELECT id, started_at AS StartedAt, finished_at AS FinishedAt, actor, remote_address AS RemoteAddress, action, target, forced, status, message, guest, mode
                 FROM operations
-                WHERE (@action IS NULL OR action = @action)
+                WHERE (@id IS NULL OR id = @id)
+                  AND (@action IS NULL OR action = @action)
                   AND (@status IS NULL OR status = @status)
                   -- by device: any operation that listed it
                   AND (@device IS NULL OR id IN (SELECT operation_id FROM operation_devices WHERE address = @device))
                 ORDER BY id DESC
                 LIMIT @limit
                 """,
-                new { device = device?.ToString(), action = action?.ToString(), status = status?.ToString(), limit })).ToList();
+                new { id, device = device?.ToString(), action = action?.ToString(), status = status?.ToString(), limit })).ToList();
             var devices = (await connection.QueryAsync<DeviceRow>("""
                 SELECT operation_id AS OperationId, address, vendor_id AS VendorId, device_id AS DeviceId, iommu_group AS IommuGroup,
                        driver_before AS DriverBefore, driver_after AS DriverAfter

@@ -24,6 +24,12 @@ public static class PassthroughAdvisor
                     "Give the guest the endpoints behind this bridge instead.", behind)]);
         }
 
+        if (selection.FirstOrDefault(d => d.ChipsetRole is not null) is { } chipset)
+        {
+            return new PassthroughAssessment(PassthroughVerdict.NotPassable,
+                $"{chipset.Address} is {ChipsetFunction.Explain(chipset.ChipsetRole!.Value)}.", [], [], []);
+        }
+
         if (selection.FirstOrDefault(d => d.IommuGroup is null) is { } ungrouped)
         {
             return new PassthroughAssessment(PassthroughVerdict.NotPassable,

@@ -63,6 +63,9 @@ public sealed record PciDevice
     /// </summary>
     public bool IsMultifunction => Address.Function > 0 || Config?.IsMultifunction == true || MultifunctionSiblings.Count > 0;
 
+    /// <summary>A function of the chipset (host bridge, ISA/LPC bridge, SMBus): never for a guest. Null for every other function.</summary>
+    public ChipsetRole? ChipsetRole => IsBridge ? null : ChipsetFunction.RoleOf(ClassCode);
+
     public bool IsBoundToVfio => Driver is not null && VfioDrivers.IsVfio(Driver);
 
     /// <summary><c>[8086:293e]</c>, as lspci -nn prints IDs.</summary>

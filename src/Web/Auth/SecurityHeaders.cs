@@ -7,13 +7,14 @@ namespace Passthru.Web.Auth;
 public static class SecurityHeaders
 {
     /// <summary>
-    /// Scripts only from this site, none inline, no eval (Blazor Server and Radzen need neither).
-    /// Styles allow inline attributes because Radzen's components set style="…" on their elements.
-    /// Fonts and images may be data: URIs (Radzen's icon font and theme). Never framed, forms post
-    /// only here, and the circuit's WebSocket goes only to this site.
+    /// Scripts only from this site, none inline, no eval (Blazor Server and MudBlazor need neither; .NET's
+    /// inline import map is left out of the page). Styles allow inline blocks and attributes: MudBlazor's
+    /// theme provider writes its colours as an inline style block, and its components set style="…".
+    /// Images may be data: URIs (MudBlazor's inline SVG backgrounds). Never framed, forms post only here,
+    /// and the circuit's WebSocket goes only to this site.
     /// </summary>
     public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; " +
         "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)

@@ -2,7 +2,11 @@ using Passthru.Core.Scanning;
 
 namespace Passthru.Web.Model;
 
-/// <summary>The groups page's filter: free text over what a person would search for, and an optional class name.</summary>
+/// <summary>
+/// The groups page's filter: free text over what a person would search for (address, IDs, names,
+/// class, driver, what the host uses through the device), words for kinds of device ("sound",
+/// "gpu", "network", "disk", "usb"), and an optional class name. Case does not matter.
+/// </summary>
 public sealed record DeviceFilter(string? Text, string? ClassName)
 {
     public bool IsEmpty => string.IsNullOrWhiteSpace(Text) && string.IsNullOrEmpty(ClassName);
@@ -20,7 +24,8 @@ public sealed record DeviceFilter(string? Text, string? ClassName)
         }
 
         var text = Text.Trim();
-        return SearchableFields(device).Any(field => field?.Contains(text, StringComparison.OrdinalIgnoreCase) == true);
+        return SearchableFields(device).Any(field => field?.Contains(text, StringComparison.OrdinalIgnoreCase) == true)
+            || DeviceKinds.Matches(text, device);
     }
 
     private static IEnumerable<string?> SearchableFields(PciDevice device)
@@ -34,7 +39,7 @@ public sealed record DeviceFilter(string? Text, string? ClassName)
         yield return device.Driver;
         foreach (var hostInterface in device.HostInterfaces)
         {
-            yield return hostInterface.Name;
+            yield return hostInterface.ToString();
         }
     }
 }

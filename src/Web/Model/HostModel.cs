@@ -1,3 +1,4 @@
+using Passthru.Core.Binding;
 using Passthru.Core.History;
 using Passthru.Core.Scanning;
 
@@ -20,6 +21,9 @@ public sealed class HostModel(HostScanner scanner, DeviceInventory inventory, IL
     public string? HistoryProblem { get; private set; }
 
     public HostSnapshot Scan() => scanner.Scan();
+
+    /// <summary>What the host uses through its devices now (mounts, routes, the console): the pages mark what it needs.</summary>
+    public HostUsage ReadUsage() => HostUsage.Read(scanner.Root);
 
     /// <summary>Scans on the thread pool: a sysfs read can stall on a misbehaving device, and a page or request must not freeze with it.</summary>
     public async Task<HostSnapshot> ScanAsync(CancellationToken cancellationToken = default)

@@ -42,7 +42,9 @@ public static class HostServices
         services.AddSingleton<GuestPower>();
         services.AddSingleton<BindingService>();
         services.AddSingleton<HostModel>();
+        // In this order: the history's migrations (JournalRecovery opens it), then the first scan; the host is ready after both.
         services.AddHostedService<JournalRecovery>();
+        services.AddHostedService<FirstScan>();
         services.AddSingleton(sp => new InterruptHistory(
             sp.GetRequiredService<HistoryDatabase>(),
             TimeSpan.FromHours(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.InterruptHistoryRetentionHours)));

@@ -89,10 +89,9 @@ public sealed partial class PassthroughScenario(NestedLab lab, IPage page, Scena
     private async Task CardAloneIsRefusedAsync()
     {
         // From the card's own page: Give to guest, L2.
-        await page.Locator("#target-guest").ClickAsync();
-        await page.Locator(".rz-dropdown-item", new() { HasText = Guest }).ClickAsync(new() { Timeout = Page });
-        await page.Locator("#give-to-guest").ClickAsync();
-        var dialog = page.Locator("#guest-attach-dialog");
+        await page.Locator("#give-to-guest button").ClickAsync(new() { Timeout = Page });
+        await page.Locator($".guest-choice[data-guest='{Guest}']").ClickAsync(new() { Timeout = Page });
+        var dialog = page.Locator(".mud-dialog", new() { Has = page.Locator("#guest-attach-dialog") });
         await Expect(dialog).ToBeVisibleAsync(new() { Timeout = Page });
 
         var refusals = dialog.Locator("#attach-refusals");
@@ -113,7 +112,7 @@ public sealed partial class PassthroughScenario(NestedLab lab, IPage page, Scena
 
     private async Task AttachWholeGroupAsync()
     {
-        var dialog = page.Locator("#guest-attach-dialog");
+        var dialog = page.Locator(".mud-dialog", new() { Has = page.Locator("#guest-attach-dialog") });
         await dialog.Locator("#attach-whole-group").ClickAsync();
         var xml = dialog.Locator("#hostdev-xml");
         foreach (var function in new[] { "0x0", "0x1", "0x6" })
@@ -185,7 +184,7 @@ public sealed partial class PassthroughScenario(NestedLab lab, IPage page, Scena
     {
         await page.Locator("#nav-interrupts").ClickAsync();
         await InteractiveAsync();
-        var row = page.Locator("#interrupt-table tbody tr[data-vfio='true']").Filter(new() { HasText = $"vfio-msi[0]({Card})" });
+        var row = page.Locator("#interrupt-table tbody tr.vfio").Filter(new() { HasText = $"vfio-msi[0]({Card})" });
         await Expect(row).ToBeVisibleAsync(new() { Timeout = Libvirt });
         await Expect(row.Locator(".row-guest")).ToContainTextAsync(Guest, new() { Timeout = Page });
 
@@ -242,7 +241,7 @@ public sealed partial class PassthroughScenario(NestedLab lab, IPage page, Scena
         {
             var row = rows.Nth(i);
             await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync(expected[i].Action);
-            await Expect(row.Locator("td").Nth(2)).ToHaveTextAsync(expected[i].Target);
+            await Expect(row.Locator(".history-target")).ToHaveTextAsync(expected[i].Target);
             await Expect(row.Locator(".history-actor")).ToHaveTextAsync(PamTestAccounts.Admin);
             await Expect(row.Locator(".history-address")).ToHaveTextAsync("10.0.2.2");
             await Expect(row.Locator(".operation-status")).ToHaveTextAsync(expected[i].Result);

@@ -41,6 +41,7 @@ public sealed class BindingServiceFixtureTests : IDisposable
 
         Assert.Equal(OperationStatus.RolledBack, result.Status);
         Assert.Contains("snd_hda_intel took the device back instead of vfio-pci", result.Message, StringComparison.Ordinal);
+        Assert.Contains($"Likely cause: the host root {_tree} is not a running kernel's sysfs", result.Message, StringComparison.Ordinal);
         Assert.Equal("\n", File.ReadAllText(DeviceFile("driver_override")));                 // the rollback cleared the override
         Assert.Equal("0000:00:1b.0", File.ReadAllText(Path.Combine(_tree, "sys/bus/pci/drivers_probe")));
         var record = Assert.Single(await journal.ListAsync());

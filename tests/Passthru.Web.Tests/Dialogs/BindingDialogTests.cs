@@ -1,4 +1,7 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using Passthru.Core.Binding;
 using Passthru.Core.History;
 using Passthru.Core.Pci;
 using Passthru.Web.Components.Dialogs;
@@ -6,30 +9,39 @@ using Passthru.Web.Tests.Pages;
 
 namespace Passthru.Web.Tests.Dialogs;
 
-public class BindingDialogTests : PageTestContext
+/// <summary>The detach dialog on a writable copy of a captured tree (a FIXTURE ROOT: a run writes files, and no kernel binds).</summary>
+public class BindingDialogTests() : PageTestContext(writable: true)
 {
+    /// <summary>Opens the dialog as the pages do, through MudBlazor's dialog service, and waits for its dry run.</summary>
+    private IRenderedComponent<MudDialogProvider> Open(OperationAction action, PciAddress? device = null, int? group = null, string? expectedIds = null)
+    {
+        var provider = Render<MudDialogProvider>();
+        _ = provider.InvokeAsync(() => Services.GetRequiredService<IDialogService>().OpenBindingAsync(action, device, group, expectedIds));
+        provider.WaitForAssertion(() => Assert.NotEmpty(provider.FindAll("#binding-close")), Timeout);
+        provider.WaitForAssertion(() => Assert.Empty(provider.FindAll(".working")), Timeout);
+        return provider;
+    }
+
     [Fact]
     public void Open_GroupWithBootVga_ShowsDryRunAndNeedsTypedConfirmation()
     {
-        var dialog = Render<BindingDialog>(p => p.Add(d => d.Action, OperationAction.Detach).Add(d => d.Group, 12));
-        dialog.WaitForState(() => dialog.Instance.Plan is not null, Timeout);
+        var dialog = Open(OperationAction.Detach, group: 12);
 
         Assert.Equal(3, dialog.FindAll("#plan tbody tr").Count);
         Assert.Contains("vfio-pci", dialog.Find("#plan tr[data-address='0000:04:00.6']").TextContent, StringComparison.Ordinal);
         Assert.Contains("fbcon", dialog.Find("#refusals").TextContent, StringComparison.Ordinal);
         Assert.True(dialog.Find("#binding-run").HasAttribute("disabled"));
 
-        dialog.Find("#override-confirmation input, input#override-confirmation").Input("group 1");
+        dialog.Find("input#override-confirmation").Input("group 1");
         dialog.WaitForAssertion(() => Assert.True(dialog.Find("#binding-run").HasAttribute("disabled")), Timeout);
-        dialog.Find("#override-confirmation input, input#override-confirmation").Input("group 12");
+        dialog.Find("input#override-confirmation").Input("group 12");
         dialog.WaitForAssertion(() => Assert.False(dialog.Find("#binding-run").HasAttribute("disabled")), Timeout);
     }
 
     [Fact]
     public void Open_Bridge_IsRefusedWithNoWayToRun()
     {
-        var dialog = Render<BindingDialog>(p => p.Add(d => d.Action, OperationAction.Detach).Add(d => d.Device, PciAddress.Parse("0000:02:00.0")));
-        dialog.WaitForState(() => dialog.Instance.Plan is not null, Timeout);
+        var dialog = Open(OperationAction.Detach, device: PciAddress.Parse("0000:02:00.0"));
 
         Assert.Contains("cannot be overridden", dialog.Find("#refusals").TextContent, StringComparison.Ordinal);
         Assert.Empty(dialog.FindAll("#override-confirmation"));
@@ -37,13 +49,35 @@ public class BindingDialogTests : PageTestContext
     }
 
     [Fact]
+    public void Open_HostBridge_IsRefusedAsAChipsetFunction()
+    {
+        var dialog = Open(OperationAction.Detach, device: PciAddress.Parse("0000:00:00.0"));
+
+        var refusal = dialog.Find($"#refusals li[data-kind='{RefusalKind.ChipsetFunction}']");
+        Assert.Contains("host bridge", refusal.TextContent, StringComparison.Ordinal);
+        Assert.Empty(dialog.FindAll("#override-confirmation"));
+        Assert.True(dialog.Find("#binding-run").HasAttribute("disabled"));
+    }
+
+    [Fact]
     public void Open_SoloDevice_RunsWithoutConfirmation()
     {
-        var dialog = Render<BindingDialog>(p => p.Add(d => d.Action, OperationAction.Detach).Add(d => d.Device, PciAddress.Parse("0000:00:1b.0")).Add(d => d.ExpectedIds, "8086:293e"));
-        dialog.WaitForState(() => dialog.Instance.Plan is not null, Timeout);
+        var dialog = Open(OperationAction.Detach, device: PciAddress.Parse("0000:00:1b.0"), expectedIds: "8086:293e");
 
         Assert.Empty(dialog.FindAll("#refusals"));
         Assert.False(dialog.Find("#binding-run").HasAttribute("disabled"));
         Assert.Contains("sound card", dialog.Find("#plan").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_OnACapturedTree_SaysTheLikelyCauseAndLinksItsHistoryEntry()
+    {
+        var dialog = Open(OperationAction.Detach, device: PciAddress.Parse("0000:00:1b.0"), expectedIds: "8086:293e");
+
+        dialog.Find("#binding-run").Click();
+
+        dialog.WaitForAssertion(() => Assert.Equal("RolledBack", dialog.Find("#outcome").GetAttribute("data-status")), Timeout);
+        Assert.Contains("Likely cause: the host root", dialog.Find("#outcome").TextContent, StringComparison.Ordinal);
+        Assert.Matches(@"^history\?id=\d+$", dialog.Find("#outcome-history").GetAttribute("href"));
     }
 }

@@ -54,10 +54,10 @@ public sealed class MarkupInHostTextTests : PageTestContext
         AssertNoInjectedElements(page);
     }
 
-    protected override void Dispose(bool disposing)
+    protected override Task BeforeDisposeAsync()
     {
-        base.Dispose(disposing);
         File.Delete(_pciIds);
+        return Task.CompletedTask;
     }
 
     /// <summary>All the text of the rendered page, as a browser would show it.</summary>

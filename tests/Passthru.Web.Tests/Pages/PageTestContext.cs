@@ -1,19 +1,26 @@
 using Bunit;
-using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
 using Passthru.TestSupport;
-using Radzen;
 
 namespace Passthru.Web.Tests.Pages;
 
-/// <summary>A bUnit context with Radzen's services and the app's host services over a captured tree.</summary>
-public abstract class PageTestContext : BunitContext
+/// <summary>
+/// A bUnit context with MudBlazor's services and the app's host services over a captured tree. It is
+/// disposed asynchronously (through <see cref="IAsyncLifetime"/>): MudBlazor's services can only be.
+/// </summary>
+public abstract class PageTestContext : BunitContext, IAsyncLifetime
 {
-    protected PageTestContext(string capturedTree = "intel-initial")
+    /// <param name="capturedTree">A captured tree's name, or the path of a tree that is not one (a SYNTHETIC tree's root).</param>
+    /// <param name="writable">The test writes to the host (a detach): it gets its own copy of the tree, a FIXTURE ROOT no kernel acts on.</param>
+    protected PageTestContext(string capturedTree = "intel-initial", bool writable = false)
     {
-        JSInterop.Mode = JSRuntimeMode.Loose; // Radzen calls into its script for focus and popups; not under test here.
-        Services.AddRadzenComponents();
-        Services.AddTestHost(CapturedTrees.Path(capturedTree), DatabasePath);
+        JSInterop.Mode = JSRuntimeMode.Loose; // MudBlazor calls into its script for focus, popovers and sizes; not under test here.
+        Services.AddMudServices();
+        _copy = writable ? CapturedTrees.Copy(capturedTree) : null;
+        Services.AddTestHost(_copy ?? (Path.IsPathRooted(capturedTree) ? capturedTree : CapturedTrees.Path(capturedTree)), DatabasePath);
     }
+
+    private readonly string? _copy;
 
     /// <summary>
     /// How long a page may take to load: a first scan and a new history database, while other test
@@ -23,9 +30,19 @@ public abstract class PageTestContext : BunitContext
 
     protected string DatabasePath { get; } = Scratch.NewPath("passthru-pages") + ".db";
 
-    protected override void Dispose(bool disposing)
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>What a test class stops before the services go (the live host's loop, say).</summary>
+    protected virtual Task BeforeDisposeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync()
     {
-        base.Dispose(disposing);
+        await BeforeDisposeAsync();
+        await DisposeAsync();
         Scratch.DeleteDatabase(DatabasePath);
+        if (_copy is not null)
+        {
+            Directory.Delete(_copy, recursive: true);
+        }
     }
 }

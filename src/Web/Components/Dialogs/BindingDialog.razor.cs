@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 using Passthru.Core.Binding;
 using Passthru.Core.History;
 using Passthru.Core.Pci;
 using Passthru.Web.Model;
-using Radzen;
 
 namespace Passthru.Web.Components.Dialogs;
 
@@ -14,14 +14,14 @@ namespace Passthru.Web.Components.Dialogs;
 /// </summary>
 public partial class BindingDialog
 {
+    [CascadingParameter]
+    public IMudDialogInstance? Dialog { get; set; }
+
     [Inject]
     public required BindingService Binding { get; init; }
 
     [Inject]
     public required CircuitOrigin Origin { get; init; }
-
-    [Inject]
-    public required DialogService Dialogs { get; init; }
 
     [Parameter, EditorRequired]
     public OperationAction Action { get; set; }
@@ -95,7 +95,7 @@ public partial class BindingDialog
         }
     }
 
-    private void Close() => Dialogs.Close(Outcome);
+    private void Close() => Dialog?.Close(DialogResult.Ok(Outcome));
 
     private BindingRequest Request(bool dryRun, bool force)
         => new(Action, Device, Group, Origin.Actor, dryRun, force,

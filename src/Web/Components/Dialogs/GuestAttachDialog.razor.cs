@@ -1,18 +1,22 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
+using MudBlazor;
 using Passthru.Core.Binding;
 using Passthru.Core.Guests;
 using Passthru.Core.History;
 using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
+using Passthru.Core.Scanning;
 using Passthru.Web.Model;
-using Radzen;
 
 namespace Passthru.Web.Components.Dialogs;
 
 /// <summary>Give host functions to a guest: dry run first, then the attach, journaled with the user's address.</summary>
 public partial class GuestAttachDialog
 {
+    [CascadingParameter]
+    public IMudDialogInstance? Dialog { get; set; }
+
     [Inject]
     public required GuestService Guests { get; init; }
 
@@ -20,7 +24,7 @@ public partial class GuestAttachDialog
     public required HostModel Model { get; init; }
 
     [Inject]
-    public required DialogService Dialogs { get; init; }
+    public required ILibvirtClient Libvirt { get; init; }
 
     [Inject]
     public required CircuitOrigin Origin { get; init; }
@@ -34,15 +38,17 @@ public partial class GuestAttachDialog
     [Parameter]
     public bool GuestRuns { get; set; }
 
-    /// <summary>A device to start with (from its own page).</summary>
+    /// <summary>The devices to start with (from a device's page: the device, or its whole group).</summary>
     [Parameter]
-    public PciAddress? Device { get; set; }
+    public IReadOnlyList<PciAddress> Devices { get; set; } = [];
 
     internal IReadOnlyList<DeviceChoice> Choices { get; private set; } = [];
-    internal IEnumerable<PciAddress> Selected { get; private set; } = [];
+    internal IReadOnlySet<PciAddress> Selected { get; private set; } = new HashSet<PciAddress>();
+    internal string? Search { get; set; }
     internal bool Managed { get; private set; } = true;
     internal bool Live { get; set; }
     internal GuestPlan? Plan { get; private set; }
+    internal VirshAttachScript? Script { get; private set; }
     internal GuestResult? Outcome { get; private set; }
     internal string? Error { get; private set; }
     internal bool InProgress { get; private set; }
@@ -55,24 +61,29 @@ public partial class GuestAttachDialog
     /// <summary>The override is typed, not clicked: the device list, exactly as shown.</summary>
     internal bool Confirmed => CanOverride && Confirmation?.Trim() == Plan!.Target;
 
+    /// <summary>The choices the search leaves, case-insensitively; chosen ones stay in view.</summary>
+    private IEnumerable<DeviceChoice> VisibleChoices => string.IsNullOrWhiteSpace(Search)
+        ? Choices
+        : Choices.Where(c => Selected.Contains(c.Device.Address) || c.Matches(Search.Trim()));
+
     protected override async Task OnInitializedAsync()
     {
         var host = await Model.ScanAsync();
-        // Endpoints only: bridges and ports cannot be given to a guest.
-        Choices = host.Devices.Where(d => !d.IsBridge)
-            .Select(d => new DeviceChoice(d.Address, $"{d.Address} {d.DisplayName} ({d.Driver ?? "no driver"})"))
-            .ToArray();
+        var guests = await Libvirt.ListGuestsAsync();
+        Choices = DeviceChoice.For(host, guests, GuestName);
         Live = GuestRuns;
-        if (Device is { } device)
+        if (Devices.Count > 0)
         {
-            Selected = [device];
+            Selected = Devices.ToHashSet();
             await PlanAsync();
         }
     }
 
-    internal async Task OnSelectionChangedAsync(IEnumerable<PciAddress> selected)
+    internal async Task ToggleAsync(PciAddress address, bool chosen)
     {
-        Selected = selected?.ToArray() ?? [];
+        var selected = Selected.ToHashSet();
+        _ = chosen ? selected.Add(address) : selected.Remove(address);
+        Selected = selected;
         await PlanAsync();
     }
 
@@ -84,14 +95,14 @@ public partial class GuestAttachDialog
 
     internal async Task TakeWholeGroupAsync()
     {
-        Selected = Plan!.WholeGroup;
+        Selected = Selected.Union(Plan!.WholeGroup).ToHashSet();
         await PlanAsync();
     }
 
     private async Task PlanAsync()
     {
-        (Plan, Error, Copied, Confirmation) = (null, null, false, null);
-        if (!Selected.Any())
+        (Plan, Script, Error, Copied, Confirmation) = (null, null, null, false, null);
+        if (Selected.Count == 0)
         {
             return;
         }
@@ -99,6 +110,7 @@ public partial class GuestAttachDialog
         try
         {
             Plan = (await Task.Run(() => Guests.AttachAsync(Request(dryRun: true)))).Plan;
+            Script = new VirshAttachScript(GuestName, Plan!.Devices.Select((d, i) => (d.Address, Plan.Xml[i])).ToArray(), Plan.Live);
         }
         catch (Exception ex) when (ex is UnknownTargetException or LibvirtException)
         {
@@ -125,12 +137,10 @@ public partial class GuestAttachDialog
         }
     }
 
-    internal async Task CopyAsync() => Copied = await Js.InvokeAsync<bool>("passthru.copy", string.Join("\n", Plan!.Xml));
+    internal async Task CopyAsync() => Copied = await Js.InvokeAsync<bool>("passthru.copy", Script!.ShellScript);
 
-    internal void Close() => Dialogs.Close(Outcome);
+    internal void Close() => Dialog?.Close(DialogResult.Ok(Outcome));
 
     private GuestAttachRequest Request(bool dryRun)
-        => new(GuestName, Selected.ToArray(), Live && GuestRuns, Managed, Force: false, Origin.Actor, Origin.LocalAddress, dryRun);
-
-    internal sealed record DeviceChoice(PciAddress Address, string Text);
+        => new(GuestName, Selected.Order().ToArray(), Live && GuestRuns, Managed, Force: false, Origin.Actor, Origin.LocalAddress, dryRun);
 }

@@ -1,5 +1,6 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using Passthru.Core.Binding;
 using Passthru.Core.History;
 using Passthru.Core.Iommu;
 using Passthru.Core.Libvirt;
@@ -7,7 +8,6 @@ using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
 using Passthru.Web.Components.Dialogs;
 using Passthru.Web.Model;
-using Radzen;
 
 namespace Passthru.Web.Components.Pages;
 
@@ -17,55 +17,52 @@ public partial class DevicePage : LiveComponentBase
     [Inject]
     public required HostModel Model { get; init; }
 
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
     [Parameter]
     public string Address { get; set; } = "";
 
     internal HostSnapshot? Host { get; private set; }
+    internal HostUsage? Usage { get; private set; }
     internal PciDevice? Device { get; private set; }
     internal IommuGroup? Group { get; private set; }
-    internal PassthroughAssessment? Assessment { get; private set; }
+    internal DeviceStanding? Standing { get; private set; }
+    internal GuestsSnapshot? Guests { get; private set; }
     internal string? Error { get; private set; }
 
-    [Inject]
-    public required DialogService Dialogs { get; init; }
+    /// <summary>The verdict as the passthrough advisor gives it (the tests' view of the page).</summary>
+    internal PassthroughAssessment? Assessment => Standing?.Assessment;
 
     protected override Task OnParametersSetAsync() => LoadAsync();
 
+    internal async Task LoadAsync() => Show(await Model.ScanAsync());
+
     private async Task OpenAsync(OperationAction action)
     {
-        await Dialogs.OpenAsync(action, Device!.Address, null, Device.IdPair);
+        await Dialogs.OpenBindingAsync(action, Device!.Address, null, Device.IdPair);
         await LoadAsync();
     }
 
-    internal async Task LoadAsync() => Show(await Model.ScanAsync());
+    private Task GiveAsync(Guest guest, IReadOnlyList<PciAddress> devices) => Dialogs.OpenAttachAsync(guest.Name, guest.IsActive, devices);
 
-    /// <summary>The driver and verdict whenever the host's devices change (the interrupts section follows the samples itself).</summary>
+    /// <summary>The driver, verdict and guests whenever they change (the interrupts section follows the samples itself).</summary>
     protected override ValueTask<bool> OnLiveStateAsync(LiveState state)
     {
         var guestsChanged = !ReferenceEquals(state.Guests, Guests);
         Guests = state.Guests;
-        if (state.Host is not { } host || Host is null || Host.HasSameDevicesAs(host))
+        if (state.Host is { } host && Host is not null && !Host.HasSameDevicesAs(host))
         {
-            return ValueTask.FromResult(guestsChanged);
+            Show(host);
+            return ValueTask.FromResult(true);
         }
 
-        Show(host);
-        return ValueTask.FromResult(true);
-    }
-
-    internal GuestsSnapshot? Guests { get; private set; }
-
-    /// <summary>Guests a device can be given to; empty when libvirt is not there.</summary>
-    internal IReadOnlyList<Guest> GuestChoices => Guests is { Availability.IsAvailable: true } guests ? guests.Guests.OrderBy(g => g.Name, StringComparer.Ordinal).ToArray() : [];
-
-    internal string? TargetGuest { get; set; }
-
-    internal async Task GiveToGuestAsync()
-    {
-        if (GuestChoices.FirstOrDefault(g => g.Name == TargetGuest) is { } guest)
+        if (guestsChanged && Host is not null && Device is not null)
         {
-            await Dialogs.OpenAttachAsync(guest.Name, guest.IsActive, Device!.Address);
+            Standing = DeviceStanding.Of(Host, Device, Usage!, Guests);
         }
+
+        return ValueTask.FromResult(guestsChanged);
     }
 
     private void Show(HostSnapshot host)
@@ -85,52 +82,8 @@ public partial class DevicePage : LiveComponentBase
         }
 
         Error = null;
+        Usage = Model.ReadUsage();
         Group = Host.GroupOf(Device);
-        Assessment = PassthroughAdvisor.Assess(Host, Device);
+        Standing = DeviceStanding.Of(Host, Device, Usage, Guests);
     }
-
-    private IEnumerable<(string Name, string Value)> Attributes
-    {
-        get
-        {
-            var d = Device!;
-            yield return ("Address", d.Address.ToString());
-            yield return ("Vendor:device", $"[{d.IdPair}]");
-            yield return ("Subsystem", d.SubsystemVendorId is { } sv && d.SubsystemDeviceId is { } sd
-                ? $"[{sv:x4}:{sd:x4}] {d.Names.SubsystemVendor} {d.Names.Subsystem}".TrimEnd() : "unknown");
-            yield return ("Class", d.ClassCode is { } c
-                ? $"{c:x6} {d.Names.Class}{(d.Names.ProgrammingInterface is { } progIf ? $" ({progIf})" : "")}"
-                : "unknown");
-            yield return ("Revision", d.Revision is { } r ? $"{r:x2}" : "unknown");
-            yield return ("Driver", d.Driver ?? "none");
-            yield return ("driver_override", d.DriverOverride ?? "unset");
-            yield return ("IOMMU group", d.IommuGroup?.ToString(CultureInfo.InvariantCulture) ?? "none");
-            yield return ("Kind", d.IsBridge ? "bridge or port" : "endpoint");
-            yield return ("PCIe type", d.Config?.DeviceType?.ToString() ?? (d.Config is { CapabilitiesKnown: true } ? "conventional PCI" : "unknown"));
-            yield return ("ACS", Acs(d));
-            yield return ("Upstream path", d.ParentChain.Count == 0 ? "root bus" : string.Join(" → ", d.ParentChain));
-            yield return ("Other functions in slot", d.MultifunctionSiblings.Count == 0 ? "none" : string.Join(", ", d.MultifunctionSiblings));
-            yield return ("Boot VGA", d.BootVga switch { true => "yes", false => "no", null => "n/a" });
-            yield return ("Reset methods", d.ResetMethods.Count == 0 ? "none" : string.Join(", ", d.ResetMethods));
-            yield return ("NUMA node", d.NumaNode?.ToString(CultureInfo.InvariantCulture) ?? "unknown");
-            if (d.Sriov is { } sriov)
-            {
-                yield return ("SR-IOV", sriov.PhysicalFunction is { } pf
-                    ? $"virtual function of {pf}"
-                    : $"{sriov.NumVfs} of {sriov.TotalVfs} VFs enabled{(sriov.VirtualFunctions.Count > 0 ? ": " + string.Join(", ", sriov.VirtualFunctions) : "")}");
-            }
-
-            yield return ("sysfs", "/" + d.SysfsPath);
-        }
-    }
-
-    private static string Acs(PciDevice device) => device.Config switch
-    {
-        null => "unknown (config space unreadable)",
-        { CapabilitiesKnown: false } => "unknown (config space only partly readable: run as root)",
-        { IsPciExpress: false } => "none (conventional PCI)",
-        { ExtendedCapabilitiesKnown: false } => "unknown (extended config space unreadable)",
-        { Acs: null } => "no ACS capability",
-        { Acs: { } acs } => acs.IsolationEnabled ? $"enabled ({acs.Enabled})" : $"present, missing {acs.MissingForIsolation}",
-    };
 }

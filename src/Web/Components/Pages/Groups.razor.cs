@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Passthru.Core.Binding;
 using Passthru.Core.Iommu;
 using Passthru.Core.Libvirt;
 using Passthru.Core.Scanning;
@@ -6,11 +7,17 @@ using Passthru.Web.Model;
 
 namespace Passthru.Web.Components.Pages;
 
-/// <summary>Every IOMMU group with its devices, drivers and whether it can go to a guest; filterable; drivers follow the host live.</summary>
+/// <summary>
+/// Every IOMMU group with its devices, drivers and whether each can go to a guest, as one dense table;
+/// the filter lives in the address (<c>/groups?q=sound&amp;class=…</c>); drivers follow the host live.
+/// </summary>
 public partial class Groups : LiveComponentBase
 {
     [Inject]
     public required HostModel Model { get; init; }
+
+    [Inject]
+    public required NavigationManager Navigation { get; init; }
 
     [SupplyParameterFromQuery(Name = "q")]
     public string? FilterText { get; set; }
@@ -19,6 +26,8 @@ public partial class Groups : LiveComponentBase
     public string? ClassName { get; set; }
 
     internal HostSnapshot? Host { get; private set; }
+
+    internal HostUsage? Usage { get; private set; }
 
     internal GuestsSnapshot? Guests { get; private set; }
 
@@ -31,9 +40,19 @@ public partial class Groups : LiveComponentBase
         ? Host!.Groups
         : Host!.Groups.Where(g => Host.MembersOf(g).Any(Filter.Matches)).ToArray();
 
-    protected override async Task OnInitializedAsync() => Host = await Model.ScanAsync();
+    private bool NothingMatches => !Filter.IsEmpty && !Host!.Devices.Any(Filter.Matches);
 
-    private async Task RescanAsync() => Host = await Model.ScanAsync();
+    private string CountText => Host!.Groups.Count == 0
+        ? $"{Host.Devices.Count(Filter.Matches)} of {Host.Devices.Count} devices"
+        : $"{VisibleGroups.Count} of {Host.Groups.Count} groups";
+
+    private string IommuReason => Host!.Checks.FirstOrDefault(c => c.Id == "iommu-enabled")?.Reason ?? "";
+
+    protected override Task OnInitializedAsync() => RescanAsync();
+
+    private async Task RescanAsync() => Show(await Model.ScanAsync());
+
+    private void Show(HostSnapshot host) => (Host, Usage) = (host, Model.ReadUsage());
 
     /// <summary>A bind or unbind done anywhere (this page, the API, a shell) shows without a reload.</summary>
     protected override ValueTask<bool> OnLiveStateAsync(LiveState state)
@@ -45,7 +64,29 @@ public partial class Groups : LiveComponentBase
             return ValueTask.FromResult(guestsChanged); // else only interrupts moved: nothing on this page changed
         }
 
-        Host = host;
+        Show(host);
         return ValueTask.FromResult(true);
     }
+
+    private void SetText(string? text)
+    {
+        FilterText = string.IsNullOrWhiteSpace(text) ? null : text;
+        KeepFilterInAddress();
+    }
+
+    private void SetClass(string? name)
+    {
+        ClassName = name;
+        KeepFilterInAddress();
+    }
+
+    private void ClearFilter()
+    {
+        (FilterText, ClassName) = (null, null);
+        KeepFilterInAddress();
+    }
+
+    /// <summary>The filter is part of the address, so a filtered view can be bookmarked, shared and reloaded.</summary>
+    private void KeepFilterInAddress()
+        => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?> { ["q"] = FilterText, ["class"] = ClassName }), replace: true);
 }

@@ -1,27 +1,27 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
+using Microsoft.JSInterop;
+using MudBlazor;
 using Passthru.Core.Binding;
 using Passthru.Core.Guests;
 using Passthru.Core.History;
 using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
+using Passthru.Web.Components.Controls;
 using Passthru.Web.Components.Dialogs;
 using Passthru.Web.Configuration;
 using Passthru.Web.Model;
-using Radzen;
 
 namespace Passthru.Web.Components.Pages;
 
 /// <summary>
 /// Every libvirt guest with its state and the host functions in its running and persistent
-/// definitions; start and shut down; give a device to a guest and take it back.
+/// definitions; start and shut down; give a device to a guest and take it back. What cannot be
+/// taken back (a forced power-off, pulling a device from a running guest) is confirmed first.
 /// </summary>
 public partial class Guests : LiveComponentBase
 {
-    [Inject]
-    public required ILibvirtClient Libvirt { get; init; }
-
     [Inject]
     public required GuestService GuestService { get; init; }
 
@@ -29,7 +29,13 @@ public partial class Guests : LiveComponentBase
     public required GuestPower Power { get; init; }
 
     [Inject]
-    public required DialogService Dialogs { get; init; }
+    public required IDialogService Dialogs { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
+
+    [Inject]
+    public required IJSRuntime Js { get; init; }
 
     [Inject]
     public required CircuitOrigin Origin { get; init; }
@@ -37,15 +43,19 @@ public partial class Guests : LiveComponentBase
     [Inject]
     public required IOptions<PassthruOptions> Options { get; init; }
 
+    /// <summary>A guest to bring into view (<c>guests?guest=NAME</c>, from a device's guest chip).</summary>
+    [SupplyParameterFromQuery(Name = "guest")]
+    public string? GuestQuery { get; set; }
+
     internal GuestsSnapshot? Snapshot { get; private set; }
     internal HostSnapshot? Host { get; private set; }
     internal IReadOnlyDictionary<string, double> Rates { get; private set; } = new Dictionary<string, double>();
-    internal string? Message { get; private set; }
-    internal bool MessageIsError { get; private set; }
+    internal string? Problem { get; private set; }
     internal PciAddress? OfferReattach { get; private set; }
     internal string? Busy { get; private set; }
 
     private (long Host, long Guests) _shown = (-1, -1);
+    private bool _revealed;
 
     protected override ValueTask<bool> OnLiveStateAsync(LiveState state)
     {
@@ -60,27 +70,75 @@ public partial class Guests : LiveComponentBase
         return ValueTask.FromResult(true);
     }
 
-    internal string DeviceName(PciAddress address) => Host?.Find(address)?.DisplayName ?? "not on this host";
-
-    internal string HostDriver(PciAddress address) => Host?.Find(address) is { } device ? device.Driver ?? "no driver" : "–";
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!_revealed && GuestQuery is { } name && Snapshot?.Guests.Any(g => g.Name == name) == true)
+        {
+            _revealed = true;
+            await Js.InvokeVoidAsync("passthru.reveal", GuestLink.CardId(name));
+        }
+    }
 
     internal async Task AttachAsync(Guest guest)
     {
-        var result = await Dialogs.OpenAttachAsync(guest.Name, guest.IsActive);
-        if (result is not null)
+        if (await Dialogs.OpenAttachAsync(guest.Name, guest.IsActive) is { Status: OperationStatus.Succeeded } result)
         {
-            Say(result.Message, result.Status != OperationStatus.Succeeded);
+            Snackbar.Add(result.Message, Severity.Success);
         }
     }
 
     internal async Task DetachAsync(Guest guest, HostDeviceUse use)
     {
-        Busy = $"{guest.Name}/{use.HostAddress}";
-        try
+        if (use.Live is not null && guest.IsActive && !await Dialogs.ConfirmAsync($"Remove {use.HostAddress} from {guest.Name}?",
+                $"{guest.Name} is running and uses {use.HostAddress} now: its operating system loses the device at once, as if it were pulled out. " +
+                "It is also taken out of the definition used at the next start.", "Remove"))
+        {
+            return;
+        }
+
+        await RunAsync($"{guest.Name}/{use.HostAddress}", async () =>
         {
             var result = await Task.Run(() => GuestService.DetachAsync(guest.Name, use.HostAddress, Origin.Actor));
             Say(result.Message, result.Status != OperationStatus.Succeeded);
             OfferReattach = result.Status == OperationStatus.Succeeded && !(use.Persistent ?? use.Live)!.Managed ? use.HostAddress : null;
+        });
+    }
+
+    internal async Task ReattachAsync(PciAddress address)
+    {
+        await Dialogs.OpenBindingAsync(OperationAction.Reattach, address, null);
+        OfferReattach = null;
+    }
+
+    internal Task StartAsync(Guest guest) => LifecycleAsync(guest, "start", OperationAction.StartGuest, $"{guest.Name} is starting.");
+
+    internal Task ShutdownAsync(Guest guest) => LifecycleAsync(guest, "shutdown", OperationAction.ShutdownGuest,
+        $"{guest.Name} was asked to shut down (ACPI); its guest OS decides when.");
+
+    internal async Task ForceOffAsync(Guest guest)
+    {
+        if (await Dialogs.ConfirmAsync($"Force {guest.Name} off?",
+                $"This cuts {guest.Name}'s power at once, as pulling the plug would: unsaved work in it is lost and its disks may need a check. " +
+                "Shut down asks its operating system to stop cleanly instead.", "Force off"))
+        {
+            await LifecycleAsync(guest, "off", OperationAction.ForceOffGuest, $"{guest.Name} was turned off.");
+        }
+    }
+
+    private Task LifecycleAsync(Guest guest, string what, OperationAction action, string done)
+        => RunAsync($"{guest.Name}/{what}", async () =>
+        {
+            await Task.Run(() => Power.RunAsync(guest.Name, action, Origin.Actor));
+            Say(done, error: false);
+        });
+
+    /// <summary>One change at a time from this page; libvirt's refusals and a history that cannot be written are said, not thrown.</summary>
+    private async Task RunAsync(string busy, Func<Task> change)
+    {
+        Busy = busy;
+        try
+        {
+            await change();
         }
         catch (Exception ex) when (ex is UnknownTargetException or LibvirtException or HistoryUnavailableException)
         {
@@ -92,36 +150,16 @@ public partial class Guests : LiveComponentBase
         }
     }
 
-    internal async Task ReattachAsync(PciAddress address)
+    /// <summary>Done is a passing note; a failure stays on the page until it is closed.</summary>
+    private void Say(string message, bool error)
     {
-        await Dialogs.OpenAsync(OperationAction.Reattach, address, null);
-        OfferReattach = null;
+        if (error)
+        {
+            Problem = message;
+            return;
+        }
+
+        Problem = null;
+        Snackbar.Add(message, Severity.Success);
     }
-
-    internal Task StartAsync(Guest guest) => LifecycleAsync(guest, "start", OperationAction.StartGuest, $"{guest.Name} is starting.");
-
-    internal Task ShutdownAsync(Guest guest) => LifecycleAsync(guest, "shutdown", OperationAction.ShutdownGuest,
-        $"{guest.Name} was asked to shut down (ACPI); its guest OS decides when.");
-
-    internal Task ForceOffAsync(Guest guest) => LifecycleAsync(guest, "off", OperationAction.ForceOffGuest, $"{guest.Name} was turned off.");
-
-    private async Task LifecycleAsync(Guest guest, string what, OperationAction action, string done)
-    {
-        Busy = $"{guest.Name}/{what}";
-        try
-        {
-            await Task.Run(() => Power.RunAsync(guest.Name, action, Origin.Actor));
-            Say(done, error: false);
-        }
-        catch (Exception ex) when (ex is LibvirtException or HistoryUnavailableException)
-        {
-            Say(ex.Message, error: true);
-        }
-        finally
-        {
-            Busy = null;
-        }
-    }
-
-    private void Say(string message, bool error) => (Message, MessageIsError) = (message, error);
 }

@@ -1,19 +1,17 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
-using Passthru.Core.Interrupts;
 using Passthru.Core.Pci;
-using Passthru.Web.Components.Controls;
 using Passthru.Web.Configuration;
 using Passthru.Web.Model;
 
 namespace Passthru.Web.Components.Pages;
 
 /// <summary>
-/// /proc/interrupts live, like <c>watch -d grep vfio /proc/interrupts</c> but per device: counts per
-/// CPU with the cells that changed since the last sample highlighted, a rate column, and a chart of
-/// the selected devices' rates over the last minutes (live) or hours (stored history). The page holds
-/// the choices; the table and the chart follow the samples themselves, so a sample redraws only them.
+/// /proc/interrupts live, like <c>watch -d grep vfio /proc/interrupts</c> but per device, with a chart of
+/// rates. One choice drives both: the rows shown (the guests' vfio rows, one device's, or all) are the
+/// devices charted; with all rows, the chart starts with the three busiest devices and can be changed.
+/// The table and the chart follow the samples themselves, so a sample redraws only them.
 /// </summary>
 public partial class Interrupts
 {
@@ -23,46 +21,102 @@ public partial class Interrupts
     [SupplyParameterFromQuery(Name = "device")]
     public string? DeviceQuery { get; set; }
 
-    internal InterruptFilter Filter { get; set; } = InterruptFilter.All;
-    internal PciAddress? FilterDevice { get; set; }
+    internal InterruptFilter Filter { get; private set; } = InterruptFilter.All;
+    internal PciAddress? FilterDevice { get; private set; }
     internal bool ShowPerCpu { get; set; } = true;
     internal ChartRange Range { get; set; } = ChartRange.Live;
-    internal IReadOnlyList<PciAddress> ChartDevices { get; set; } = [];
     internal IReadOnlyList<InterruptDeviceChoice> DeviceChoices { get; private set; } = [];
+
+    /// <summary>The devices charted when every row is shown: the three busiest until someone picks others.</summary>
+    internal IReadOnlyList<PciAddress> ChosenDevices { get; private set; } = [];
+
+    private InterruptDeviceSet? _devices;
+    private bool _chosenByPerson;
+    private bool _defaultsChosen;
+    private IReadOnlyList<PciAddress> _chartDevices = [];
+    private IReadOnlyDictionary<PciAddress, string> _names = new Dictionary<PciAddress, string>();
 
     internal string SamplePeriod => string.Create(CultureInfo.InvariantCulture, $"{Options.Value.InterruptSampleMs / 1000.0:0.#} s");
 
-    private bool _defaultsChosen;
+    /// <summary>What the chart draws follows the rows shown; the same list object while it does not change, so the chart does not redraw for nothing.</summary>
+    internal IReadOnlyList<PciAddress> ChartDevices => _chartDevices;
+
+    internal IReadOnlyDictionary<PciAddress, string> Names => _names;
+
+    private string ChartCaption => Filter switch
+    {
+        InterruptFilter.Vfio => "The devices guests use now (their vfio rows).",
+        InterruptFilter.Device => FilterDevice is { } address ? $"{NameOf(address)}." : "Pick a device above.",
+        _ when _chosenByPerson => "The devices chosen below.",
+        _ => "The three devices with the most interrupts since boot; choose others below.",
+    };
+
+    private string EmptyChartText => Filter == InterruptFilter.Vfio
+        ? "No guest uses a passed-through device now, so there is nothing to chart: the rows below say why."
+        : "Pick one or more devices to chart their interrupt rate.";
 
     protected override void OnInitialized()
     {
         if (DeviceQuery is not null && PciAddress.TryParse(DeviceQuery, out var address))
         {
-            (Filter, FilterDevice, ChartDevices, _defaultsChosen) = (InterruptFilter.Device, address, [address], true);
+            (Filter, FilterDevice, _defaultsChosen) = (InterruptFilter.Device, address, true);
+            UpdateChartDevices();
         }
+    }
+
+    private string NameOf(PciAddress address) => _names.GetValueOrDefault(address) ?? address.ToString();
+
+    private void SetFilter(InterruptFilter filter)
+    {
+        Filter = filter;
+        UpdateChartDevices();
+    }
+
+    private void SetDevice(PciAddress? device)
+    {
+        FilterDevice = device;
+        UpdateChartDevices();
+    }
+
+    private void ChooseDevices(IEnumerable<PciAddress> devices)
+    {
+        (ChosenDevices, _chosenByPerson) = (devices.ToArray(), true);
+        UpdateChartDevices();
     }
 
     /// <summary>
     /// The table saw another set of devices (rare: a driver or a guest enabled interrupts). The first
-    /// time, choose what to show: a guest's device if one is passed through, else the three busiest.
+    /// time, choose what to show: the guests' rows if a device is passed through, else every row.
     /// </summary>
     internal void OnDevicesChanged(InterruptDeviceSet devices)
     {
-        DeviceChoices = devices.Choices;
-        if (_defaultsChosen)
+        (_devices, DeviceChoices, _names) = (devices, devices.Choices, devices.Names);
+        if (!_chosenByPerson)
         {
-            return;
+            ChosenDevices = devices.Busiest;
         }
 
-        _defaultsChosen = true;
-        ShowPerCpu = devices.CpuCount <= 16;
-        if (devices.GuestDevices.Count > 0)
+        if (!_defaultsChosen)
         {
-            (Filter, ChartDevices) = (InterruptFilter.Vfio, devices.GuestDevices);
+            _defaultsChosen = true;
+            ShowPerCpu = devices.CpuCount <= 16;
+            Filter = devices.GuestDevices.Count > 0 ? InterruptFilter.Vfio : InterruptFilter.All;
         }
-        else
+
+        UpdateChartDevices();
+    }
+
+    private void UpdateChartDevices()
+    {
+        IReadOnlyList<PciAddress> devices = Filter switch
         {
-            ChartDevices = devices.Busiest;
+            InterruptFilter.Vfio => _devices?.GuestDevices ?? [],
+            InterruptFilter.Device => FilterDevice is { } address ? [address] : [],
+            _ => ChosenDevices,
+        };
+        if (!devices.SequenceEqual(_chartDevices))
+        {
+            _chartDevices = devices;
         }
     }
 }

@@ -19,8 +19,11 @@ public partial class Login
     [CascadingParameter]
     private HttpContext HttpContext { get; set; } = default!;
 
-    [SupplyParameterFromForm]
-    private LoginInput Input { get; set; } = new();
+    [SupplyParameterFromForm(Name = "Input", FormName = "login")]
+    private LoginInput? Posted { get; set; }
+
+    /// <summary>The form's fields: empty on a GET, filled from the post on a submit.</summary>
+    private LoginInput Input => Posted ??= new();
 
     [SupplyParameterFromQuery]
     private string? ReturnUrl { get; set; }

@@ -6,7 +6,8 @@ using Passthru.Core.Auth;
 using Passthru.Core.History;
 using Passthru.Web.Auth;
 using Passthru.Web.Model;
-using Radzen;
+using MudBlazor;
+using Passthru.Web.Components.Dialogs;
 
 namespace Passthru.Web.Components.Pages;
 
@@ -23,7 +24,7 @@ public partial class Tokens
     private IOptions<AuthOptions> AuthOptions { get; set; } = default!;
 
     [Inject]
-    private DialogService Dialogs { get; set; } = default!;
+    private IDialogService Dialogs { get; set; } = default!;
 
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
@@ -76,9 +77,7 @@ public partial class Tokens
 
     private async Task RevokeAsync(ApiToken token)
     {
-        var sure = await Dialogs.Confirm($"Scripts using {token.Name} will get 401 from now on.", $"Revoke {token.Name}?",
-            new ConfirmOptions { OkButtonText = "Revoke", CancelButtonText = "Keep" });
-        if (sure != true)
+        if (!await Dialogs.ConfirmAsync($"Revoke {token.Name}?", $"Scripts using {token.Name} will get 401 from now on.", "Revoke"))
         {
             return;
         }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one command that runs every test, on a fresh machine or a developer's:
 #   ./test.sh
-# It installs what the tests need (Debian's Chromium and pciutils; the lab's qemu and kernel via
-# tests/lab/build.sh), boots the lab once to capture a real kernel's sysfs afresh, makes two real
+# It installs what the tests need (Debian's Chromium and pciutils; axe-core from the npm registry; the lab's
+# qemu and kernel via tests/lab/build.sh), boots the lab once to capture a real kernel's sysfs afresh, makes two real
 # local accounts for the login tests (removed at the end), then builds the solution once and runs
 # all test projects against the build. The lab boots twice more inside the tests: the published app
 # binding devices in it (Core tests), and the end-to-end browser scenario with libvirtd and a nested
@@ -38,6 +38,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# axe-core, the accessibility engine the browser tests check every page's contrast with (from the npm registry).
+axe=/var/cache/passthru-test/axe-core-4.14.1
+if [ ! -f "$axe/node_modules/axe-core/axe.min.js" ]; then
+    log "installing axe-core"
+    mkdir -p "$axe"
+    npm install --prefix "$axe" --no-save --no-audit --no-fund axe-core@4.14.1 >/dev/null
+fi
+export PASSTHRU_AXE=$axe/node_modules/axe-core/axe.min.js
 
 results=$(pwd)/test-results
 rm -rf "$results"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs Passthru on this host as a systemd service.
 #   sudo deploy/install.sh                   # publish src/Web (needs the .NET SDK), install, enable and start
+#   sudo deploy/install.sh --framework-dependent  # the same, built to run on this host's ASP.NET Core 10 runtime
 #   sudo deploy/install.sh --published DIR   # install what `dotnet publish src/Web -c Release -o DIR` made
 #   deploy/install.sh --root DIR ...         # install into DIR as if it were / (packaging, tests): no systemctl
 #   --no-start                               # install only: no systemctl enable --now
@@ -14,6 +15,11 @@
 #                                         deploy/pam.d/passthru.system-auth (Fedora, RHEL, Arch); never overwritten
 #   /usr/local/bin/passthru               deploy/cli/passthru: the command line with the service's settings
 #   /var/lib/passthru/                    made by systemd (StateDirectory=): the database
+# The build is self-contained by default: it carries the .NET runtime patch it was built with, runs on any
+# distribution, and gets runtime security fixes with a new Passthru build. A framework-dependent build
+# (--framework-dependent, or a DIR published with -p:SelfContained=false) runs on the host's own
+# ASP.NET Core 10 runtime (Debian/Ubuntu/Fedora's aspnetcore-runtime-10.0, or Microsoft's packages) and gets
+# its security fixes with the distribution's updates, without a rebuild; it needs that runtime installed.
 # Every file and folder it creates is listed in /opt/passthru/install-manifest, with the checksum of
 # each settings file, so deploy/uninstall.sh removes exactly those (and keeps settings changed since).
 # Running it again upgrades: the app, unit and command are replaced; the settings files are kept.
@@ -23,12 +29,14 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 root=/
 published=
 start=1
+self_contained=true
 while [ $# -gt 0 ]; do
     case $1 in
         --root) root=$2; shift 2 ;;
         --published) published=$2; shift 2 ;;
+        --framework-dependent) self_contained=false; shift ;;
         --no-start) start=0; shift ;;
-        *) echo "usage: $0 [--published DIR] [--root DIR] [--no-start]" >&2; exit 64 ;;
+        *) echo "usage: $0 [--published DIR | --framework-dependent] [--root DIR] [--no-start]" >&2; exit 64 ;;
     esac
 done
 root=$(cd "$root" && pwd)
@@ -43,13 +51,31 @@ if [ -e "$root/opt/passthru" ] && [ ! -f "$manifest" ]; then
     exit 1
 fi
 
+# The ASP.NET Core 10 runtimes this host has for a framework-dependent build ("10.0.12" ...), newest last.
+host_runtimes() {
+    command -v dotnet >/dev/null && dotnet --list-runtimes 2>/dev/null | awk '$1 == "Microsoft.AspNetCore.App" && $2 ~ /^10\./ { print $2 }'
+}
+
 if [ -z "$published" ]; then
     published=$(mktemp -d "${TMPDIR:-/tmp}/passthru-publish.XXXXXX")
     trap 'rm -rf "$published"' EXIT
-    log "dotnet publish src/Web -c Release"
-    dotnet publish "$repo/src/Web" -c Release -o "$published" -nologo -clp:ErrorsOnly
+    log "dotnet publish src/Web -c Release -p:SelfContained=$self_contained"
+    dotnet publish "$repo/src/Web" -c Release -p:SelfContained="$self_contained" -o "$published" -nologo -clp:ErrorsOnly
 fi
 [ -x "$published/Passthru.Web" ] || { log "no Passthru.Web in $published: not a published build"; exit 1; }
+
+# Which runtime the build runs on: the one it carries ("includedFrameworks"), or the host's ("frameworks").
+if grep -q '"includedFrameworks"' "$published/Passthru.Web.runtimeconfig.json"; then
+    runtime=$(grep -A1 '"Microsoft.NETCore.App"' "$published/Passthru.Web.runtimeconfig.json" | grep -o '[0-9][0-9.]*' | head -n1)
+    log "self-contained build: it carries the .NET $runtime runtime; runtime security fixes come with a new Passthru build"
+elif [ -n "$root" ]; then
+    log "framework-dependent build: the host under $root must have the ASP.NET Core 10 runtime (aspnetcore-runtime-10.0)"
+elif [ -z "$(host_runtimes)" ]; then
+    log "framework-dependent build, but this host has no ASP.NET Core 10 runtime: install your distribution's aspnetcore-runtime-10.0 (or Microsoft's), or install the self-contained build"
+    exit 1
+else
+    log "framework-dependent build: it runs on this host's ASP.NET Core $(host_runtimes | tail -n1); runtime security fixes come with the distribution's updates"
+fi
 
 # The new manifest: what an earlier install recorded and is still there (folders, settings files),
 # then what this run creates. Lines are "KIND<TAB>PATH[<TAB>SHA256]", paths as on the target host.

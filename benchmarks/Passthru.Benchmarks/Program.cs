@@ -11,12 +11,12 @@ if (args.Length > 0 && args[0] == "compare")
     return LspciComparison.Run(tree, runs);
 }
 
-// `live APP [CIRCUITS] [SECONDS]`: the dashboard's CPU use, idle and with CIRCUITS pages watching (benchmarks/live-load.sh).
+// `live APP [CIRCUITS] [SECONDS] [PAGE]`: the dashboard's CPU use, idle and with CIRCUITS pages open on PAGE (default interrupts; benchmarks/live-load.sh).
 if (args.Length > 1 && args[0] == "live")
 {
     var circuits = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50;
     var seconds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 60;
-    return await LiveLoad.RunAsync(args[1], circuits, TimeSpan.FromSeconds(seconds));
+    return await LiveLoad.RunAsync(args[1], circuits, TimeSpan.FromSeconds(seconds), args.Length > 4 ? args[4] : "interrupts");
 }
 
 // `firstpaint APP [TREE] [RUNS]`: how soon Chromium paints the groups page of the published dashboard (benchmarks/first-paint.sh).

@@ -73,6 +73,46 @@ public sealed class InstallScriptTests : IDisposable
         Assert.Equal("", output.Trim());
     }
 
+    [PublishedAppFact]
+    public async Task FrameworkDependentBuild_RunsOnThisHostsRuntime_AndInstallsWithoutOne()
+    {
+        var build = Scratch.NewPath("passthru-framework-dependent");
+        try
+        {
+            await ProcessRunner.RunAsync("dotnet", ["publish", Path.Combine(RepositoryPaths.Root, "src", "Web"), "-c", "Release", "-p:SelfContained=false",
+                "-o", build, "-nologo", "-clp:ErrorsOnly"], TimeSpan.FromMinutes(5));
+
+            // It names the frameworks it needs instead of carrying them, and runs on this machine's ASP.NET Core 10.
+            var config = File.ReadAllText(Path.Combine(build, "Passthru.Web.runtimeconfig.json"));
+            Assert.Contains("\"frameworks\"", config, StringComparison.Ordinal);
+            Assert.Contains("\"Microsoft.AspNetCore.App\"", config, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(build, "libcoreclr.so")));
+            var scan = await ProcessRunner.RunAsync(Path.Combine(build, "Passthru.Web"), ["scan", "--host-root", CapturedTrees.Path("intel-initial")]);
+            Assert.Contains("IOMMU Group 12: 04:00.6", scan, StringComparison.Ordinal);
+
+            var log = await RunAsync(Path.Combine(RepositoryPaths.Root, "deploy", "install.sh"), "--root", _root, "--published", build);
+
+            Assert.Equal(0, log.ExitCode);
+            Assert.Contains("framework-dependent build", log.Output, StringComparison.Ordinal);
+            Assert.True(File.Exists(Installed("opt/passthru/Passthru.Web")));
+            Assert.False(File.Exists(Installed("opt/passthru/libcoreclr.so")));
+        }
+        finally
+        {
+            Directory.Delete(build, recursive: true);
+        }
+    }
+
+    [PublishedAppFact]
+    public async Task SelfContainedBuild_SaysWhichRuntimeItCarries()
+    {
+        var (exitCode, output) = await RunAsync(Path.Combine(RepositoryPaths.Root, "deploy", "install.sh"),
+            "--root", _root, "--published", Path.GetDirectoryName(Environment.GetEnvironmentVariable(PublishedAppFactAttribute.Variable))!);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"self-contained build: it carries the .NET {PublishedAppTests.RuntimePatch} runtime", output, StringComparison.Ordinal);
+    }
+
     private async Task EditThenUninstallAsync(bool purge)
     {
         Write("etc/pam.d/other", "auth required pam_deny.so\n");

@@ -21,6 +21,24 @@ public sealed class PublishedAppFactAttribute : FactAttribute
 
 public sealed class PublishedAppTests
 {
+    /// <summary>The runtime patch a self-contained build carries, as Directory.Build.targets sets it.</summary>
+    public static string RuntimePatch { get; } = System.Xml.Linq.XDocument.Load(Path.Combine(RepositoryPaths.Root, "Directory.Build.targets"))
+        .Descendants("PassthruRuntimePatch").Single().Value;
+
+    [PublishedAppFact]
+    public void PublishedApp_RuntimeConfig_NamesTheDotNet10PatchItCarries()
+    {
+        var app = Environment.GetEnvironmentVariable(PublishedAppFactAttribute.Variable)!;
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(app + ".runtimeconfig.json"));
+        var options = config.RootElement.GetProperty("runtimeOptions");
+
+        Assert.Equal("net10.0", options.GetProperty("tfm").GetString());
+        Assert.StartsWith("10.0.", RuntimePatch, StringComparison.Ordinal);
+        Assert.Equal(
+            [("Microsoft.NETCore.App", RuntimePatch), ("Microsoft.AspNetCore.App", RuntimePatch)],
+            options.GetProperty("includedFrameworks").EnumerateArray().Select(f => (f.GetProperty("name").GetString()!, f.GetProperty("version").GetString()!)));
+    }
+
     [PublishedAppFact]
     public async Task PublishedApp_StartedFromAnotherDirectory_KeepsItsSettingsAndAssets()
     {

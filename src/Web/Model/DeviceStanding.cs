@@ -12,12 +12,14 @@ namespace Passthru.Web.Model;
 /// guest whose definition makes it ready (the whole group is there), and what the host needs
 /// through it (a detach is refused unless overridden).
 /// </summary>
-public sealed record DeviceStanding(PciDevice Device, PassthroughAssessment Assessment, GuestReadiness? ReadyFor, IReadOnlyList<string> HostNeeds)
+/// <param name="UsedBy">The running guest that has the device now, if any.</param>
+public sealed record DeviceStanding(PciDevice Device, PassthroughAssessment Assessment, GuestReadiness? ReadyFor, IReadOnlyList<string> HostNeeds, string? UsedBy = null)
 {
     public static DeviceStanding Of(HostSnapshot host, PciDevice device, HostUsage usage, GuestsSnapshot? guests)
     {
         var assessment = PassthroughAdvisor.Assess(host, device);
-        return new DeviceStanding(device, assessment, GuestReadiness.Of(device, assessment, guests), usage.NeedsOf(device));
+        return new DeviceStanding(device, assessment, GuestReadiness.Of(device, assessment, guests), usage.NeedsOf(device),
+            guests?.RunningGuestWith(device.Address)?.Name);
     }
 
     public PassthroughVerdict Verdict => Assessment.Verdict;
@@ -27,7 +29,7 @@ public sealed record DeviceStanding(PciDevice Device, PassthroughAssessment Asse
 
     public string Summary => ReadyFor?.Summary(Device) ?? Assessment.Summary;
 
-    public string Label => ReadyFor is { } ready
+    public string Label => UsedBy is { } guest ? $"in use by {guest}" : ReadyFor is { } ready
         ? ready.Managed ? $"ready for {ready.Guest.Name}" : $"in {ready.Guest.Name}, unmanaged"
         : Verdict switch
         {
@@ -37,7 +39,7 @@ public sealed record DeviceStanding(PciDevice Device, PassthroughAssessment Asse
             _ => "not passable",
         };
 
-    public Color Color => ReadyFor is { Managed: true } ? Color.Success : Verdict switch
+    public Color Color => UsedBy is not null ? Color.Info : ReadyFor is { Managed: true } ? Color.Success : Verdict switch
     {
         PassthroughVerdict.Ready or PassthroughVerdict.CanPassAlone => Color.Success,
         PassthroughVerdict.BlockedByGroup => Color.Warning,
@@ -45,7 +47,8 @@ public sealed record DeviceStanding(PciDevice Device, PassthroughAssessment Asse
     };
 
     /// <summary>The chip's tooltip: the verdict in a sentence.</summary>
-    public string Explanation => ReadyFor is not null ? Summary : Verdict switch
+    public string Explanation => UsedBy is { } user ? $"The running guest {user} has it now; it comes back when {user} stops or gives it up."
+        : ReadyFor is not null ? Summary : Verdict switch
     {
         PassthroughVerdict.Ready => "On vfio-pci, and its IOMMU group is viable: a guest can use it now.",
         PassthroughVerdict.CanPassAlone => "Nothing else in its IOMMU group is held by a host driver: it can go to a guest on its own.",

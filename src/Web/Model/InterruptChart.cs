@@ -33,7 +33,7 @@ public sealed record RateChart(ChartRange Range, IReadOnlyList<string> Labels, I
         ChartRange.SixHours => (TimeSpan.FromMinutes(5), 73, 12),
         ChartRange.Day => (TimeSpan.FromMinutes(15), 97, 16),
         ChartRange.Week => (TimeSpan.FromHours(2), 85, 12),
-        _ => (TimeSpan.FromSeconds(10), 61, 12),
+        _ => (TimeSpan.FromSeconds(20), 31, 6),
     };
 
     /// <summary>How far back the range looks.</summary>

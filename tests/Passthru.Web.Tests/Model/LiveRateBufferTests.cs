@@ -19,7 +19,7 @@ public class LiveRateBufferTests
     };
 
     [Fact]
-    public void Chart_FewSamples_FallInTheirTenSecondBucketsAndLeaveTheRestEmpty()
+    public void Chart_FewSamples_FallInTheirTwentySecondBucketsAndLeaveTheRestEmpty()
     {
         var buffer = new LiveRateBuffer();
         buffer.Add(Sample(0, 10));
@@ -28,9 +28,9 @@ public class LiveRateBufferTests
         var chart = buffer.Chart([Sound], Start.AddSeconds(60));
 
         var line = Assert.Single(chart.Series).PerSecond;
-        Assert.Equal(61, line.Count);
-        Assert.Equal(10, line[54]);
-        Assert.Equal(20, line[57]);
+        Assert.Equal(31, line.Count);
+        Assert.Equal(10, line[27]);
+        Assert.Equal(20, line[29]);
         Assert.Equal(2, line.Count(v => v is not null));
         Assert.Equal(["-10 min", "-8 min", "-6 min", "-4 min", "-2 min", "now"], chart.Labels.Where((_, i) => i % chart.LabelInterval == 0));
     }

@@ -31,6 +31,15 @@ public sealed class DeviceWithGuestsPageTests() : LibvirtPageTestContext(("l2", 
     }
 
     [Fact]
+    public void Render_DeviceARunningGuestHasLive_SaysWhichGuestUsesIt()
+    {
+        var page = Render<DevicePage>(p => p.Add(d => d.Address, "0000:04:00.6"));
+
+        page.WaitForAssertion(() => Assert.Equal("vm-running", page.Find("#passthrough .verdict-badge").GetAttribute("data-used-by")), Timeout);
+        Assert.Contains("in use by vm-running", page.Find("#passthrough .verdict-badge").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_HistoryButton_LinksToThisDevicesHistory()
     {
         var page = Render<DevicePage>(p => p.Add(d => d.Address, "0000:04:00.6"));

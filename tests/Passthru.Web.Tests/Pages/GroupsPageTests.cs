@@ -79,12 +79,12 @@ public class GroupsPageTests : PageTestContext
         var page = Render<Groups>();
         page.WaitForState(() => page.Instance.Host is not null, Timeout);
 
+        page.WaitForAssertion(() => Assert.Contains("sound, gpu, network, disk, usb", page.Find("#no-match").TextContent, StringComparison.Ordinal), Timeout);
         Assert.Empty(page.FindAll(".group-card"));
-        Assert.Contains("sound, gpu, network, disk, usb", page.Find("#no-match").TextContent, StringComparison.Ordinal);
 
         page.Find("#clear-filter").Click();
 
-        Assert.Equal(page.Instance.Host!.Groups.Count, page.FindAll(".group-card").Count);
+        page.WaitForAssertion(() => Assert.Equal(page.Instance.Host!.Groups.Count, page.FindAll(".group-card").Count), Timeout);
         Assert.DoesNotContain("q=", navigation.Uri, StringComparison.Ordinal);
     }
 

@@ -33,7 +33,8 @@ public abstract class LibvirtPageTestContext : PageTestContext
             new XElement("uuid", string.Create(CultureInfo.InvariantCulture, $"22222222-0000-0000-0000-{i + 1:x12}")),
             XElement.Parse("<memory unit='MiB'>512</memory>"),
             XElement.Parse("<os><type arch='x86_64'>hvm</type></os>"),
-            XElement.Parse("<devices>" + string.Concat(guest.Devices.Select(d => HostDeviceXml.Create(PciAddress.Parse(d), guest.Managed))) + "</devices>")));
+            XElement.Parse("<devices>" + string.Concat(guest.Devices.Select(d => HostDeviceXml.Create(PciAddress.Parse(d), guest.Managed))) + "</devices>"),
+            XElement.Parse("<test:runstate xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>5</test:runstate>")));
         File.WriteAllText(_host, fixture.Replace("<node>", "<node>\n" + string.Concat(domains), StringComparison.Ordinal));
         Services.Configure<PassthruOptions>(options => options.LibvirtUri = "test://" + _host);
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Playwright;
 using Passthru.TestSupport;
@@ -14,63 +13,33 @@ internal static class FirstPaint
 {
     public static async Task<int> RunAsync(string app, string tree, int runs)
     {
-        var port = LocalServer.FreePort();
-        var database = Path.Combine("/dev/shm", $"passthru-firstpaint-{Environment.ProcessId}.db");
-        using var server = Process.Start(new ProcessStartInfo(app,
-            ["--urls", $"http://127.0.0.1:{port}", "--host-root", tree, "--Passthru:Database", database, "--Passthru:LibvirtUri", LibvirtTestHost.UnreachableUri])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException($"{app} did not start.");
-        server.OutputDataReceived += (_, _) => { };
-        server.ErrorDataReceived += (_, _) => { };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-        try
-        {
-            var address = new Uri($"http://127.0.0.1:{port}/groups");
-            await LocalServer.WaitUntilServingAsync(address, TimeSpan.FromSeconds(60));
+        await using var dashboard = await PublishedDashboard.StartAsync(app, "--host-root", tree, "--Passthru:LibvirtUri", LibvirtTestHost.UnreachableUri);
+        var address = new Uri(dashboard.BaseAddress, "groups");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
 
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new()
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            });
-
-            // The first visits warm the JIT and the browser; they are not what a person waits for twice.
-            const int warmUp = 3;
-            var paints = new List<double>();
-            var live = new List<double>();
-            for (var run = 0; run < warmUp + runs; run++)
-            {
-                await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
-                var page = await context.NewPageAsync();
-                await page.GotoAsync(address.ToString());
-                await page.Locator("[data-interactive=true]").WaitForAsync();
-                var paint = await page.EvaluateAsync<double>(
-                    "() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1");
-                var interactive = await page.EvaluateAsync<double>("() => performance.now()");
-                if (run >= warmUp)
-                {
-                    paints.Add(paint);
-                    live.Add(interactive);
-                }
-            }
-
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"/groups on {Path.GetFileName(tree)}, {runs} fresh visits: first contentful paint median {Median(paints):0} ms, circuit live by {Median(live):0} ms"));
-            return 0;
-        }
-        finally
+        // The first visits warm the JIT and the browser; they are not what a person waits for twice.
+        const int warmUp = 3;
+        var paints = new List<double>();
+        var live = new List<double>();
+        for (var run = 0; run < warmUp + runs; run++)
         {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
-            foreach (var file in new[] { database, database + "-wal", database + "-shm" })
+            await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(address.ToString());
+            await page.Locator("[data-interactive=true]").WaitForAsync();
+            var paint = await page.EvaluateAsync<double>("() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1");
+            var interactive = await page.EvaluateAsync<double>("() => performance.now()");
+            if (run >= warmUp)
             {
-                File.Delete(file);
+                paints.Add(paint);
+                live.Add(interactive);
             }
         }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"/groups on {Path.GetFileName(tree)}, {runs} fresh visits: first contentful paint median {Median(paints):0} ms, circuit live by {Median(live):0} ms"));
+        return 0;
     }
 
     private static double Median(List<double> values)

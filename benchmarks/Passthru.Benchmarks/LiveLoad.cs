@@ -15,67 +15,41 @@ internal static class LiveLoad
 {
     public static async Task<int> RunAsync(string app, int circuits, TimeSpan window, string page = "interrupts")
     {
-        var port = LocalServer.FreePort();
-        var database = Path.Combine("/dev/shm", $"passthru-liveload-{Environment.ProcessId}.db");
-        using var server = Process.Start(new ProcessStartInfo(app, ["--urls", $"http://127.0.0.1:{port}", "--Passthru:Database", database])
+        await using var dashboard = await PublishedDashboard.StartAsync(app);
+        var server = dashboard.Process;
+        var baseAddress = dashboard.BaseAddress;
+        await Task.Delay(TimeSpan.FromSeconds(60)); // start-up work (first scan, tiered JIT, the first page) is not idle time
+
+        var idle = await CpuShareAsync(server.Id, window);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"idle, nobody watching:               {idle:P2} of one core over {window.TotalSeconds:0} s"));
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
+        var pages = new List<IPage>();
+        for (var i = 0; i < circuits; i++)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException($"{app} did not start.");
-        server.OutputDataReceived += (_, _) => { };
-        server.ErrorDataReceived += (_, _) => { };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-        try
-        {
-            var baseAddress = new Uri($"http://127.0.0.1:{port}/");
-            await LocalServer.WaitUntilServingAsync(baseAddress, TimeSpan.FromSeconds(60));
-            await Task.Delay(TimeSpan.FromSeconds(60)); // start-up work (first scan, tiered JIT, the first page) is not idle time
-
-            var idle = await CpuShareAsync(server.Id, window);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"idle, nobody watching:               {idle:P2} of one core over {window.TotalSeconds:0} s"));
-
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new()
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            });
-            var pages = new List<IPage>();
-            for (var i = 0; i < circuits; i++)
-            {
-                // A context per page: each is its own window, so none is a throttled background tab.
-                var tab = await (await browser.NewContextAsync()).NewPageAsync();
-                await tab.GotoAsync(new Uri(baseAddress, page).ToString());
-                await tab.Locator("[data-interactive=true]").WaitForAsync();
-                pages.Add(tab);
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(5));
-            // The interrupts page says when it last read; the others are only open.
-            var live = page.StartsWith("interrupts", StringComparison.Ordinal);
-            var before = live ? await Task.WhenAll(pages.Select(p => p.Locator("#sampled-at").InnerTextAsync())) : [];
-            var watched = await CpuShareAsync(server.Id, window);
-            var after = live ? await Task.WhenAll(pages.Select(p => p.Locator("#sampled-at").InnerTextAsync())) : [];
-            await pages[0].ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "passthru-liveload.png"), FullPage = true });
-            if (live)
-            {
-                var updated = before.Zip(after).Count(pair => pair.First != pair.Second);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pages whose sample time moved during the window: {updated} of {circuits}"));
-            }
-
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{circuits} circuits on /{page} at 1 Hz: {watched:P2} of one core over {window.TotalSeconds:0} s"));
-            return 0;
+            // A context per page: each is its own window, so none is a throttled background tab.
+            var tab = await (await browser.NewContextAsync()).NewPageAsync();
+            await tab.GotoAsync(new Uri(baseAddress, page).ToString());
+            await tab.Locator("[data-interactive=true]").WaitForAsync();
+            pages.Add(tab);
         }
-        finally
+
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        // The interrupts page says when it last read; the others are only open.
+        var live = page.StartsWith("interrupts", StringComparison.Ordinal);
+        var before = live ? await Task.WhenAll(pages.Select(p => p.Locator("#sampled-at").InnerTextAsync())) : [];
+        var watched = await CpuShareAsync(server.Id, window);
+        var after = live ? await Task.WhenAll(pages.Select(p => p.Locator("#sampled-at").InnerTextAsync())) : [];
+        await pages[0].ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "passthru-liveload.png"), FullPage = true });
+        if (live)
         {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
-            foreach (var file in new[] { database, database + "-wal", database + "-shm" })
-            {
-                File.Delete(file);
-            }
+            var updated = before.Zip(after).Count(pair => pair.First != pair.Second);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pages whose sample time moved during the window: {updated} of {circuits}"));
         }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{circuits} circuits on /{page} at 1 Hz: {watched:P2} of one core over {window.TotalSeconds:0} s"));
+        return 0;
     }
 
     /// <summary>User plus system CPU time of a process over a window, as a share of one core.</summary>

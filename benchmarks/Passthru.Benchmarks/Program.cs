@@ -22,7 +22,7 @@ if (args.Length > 1 && args[0] == "live")
 // `firstpaint APP [TREE] [RUNS]`: how soon Chromium paints the groups page of the published dashboard (benchmarks/first-paint.sh).
 if (args.Length > 1 && args[0] == "firstpaint")
 {
-    var tree = args.Length > 2 ? args[2] : BenchmarkTrees.LargestCaptured();
+    var tree = args.Length > 2 && args[2].Length > 0 ? args[2] : BenchmarkTrees.LargestCaptured();
     var runs = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 15;
     return await FirstPaint.RunAsync(args[1], tree, runs);
 }

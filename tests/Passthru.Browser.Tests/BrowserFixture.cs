@@ -33,6 +33,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// A page in a context of its own (no cookies or cache shared with other tests), at the size the screenshots
+    /// use, with the dashboard's theme cookie set to <paramref name="theme"/>. Close its context when done.
+    /// </summary>
+    public async Task<IPage> NewThemedPageAsync(Uri dashboard, string theme)
+    {
+        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        await context.AddCookiesAsync([new() { Name = "PassthruTheme", Value = theme, Url = dashboard.ToString() }]);
+        return await context.NewPageAsync();
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)

@@ -42,9 +42,7 @@ public sealed class EveryPageBrowserTests(ShowcaseDashboardServer server, Browse
     public async Task EveryPage_InThisTheme_HasNoErrorsNoFailedRequestsAndReadableText(string theme)
     {
         Directory.CreateDirectory(Screenshots);
-        var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
-        await context.AddCookiesAsync([new() { Name = "PassthruTheme", Value = theme, Url = server.BaseAddress.ToString() }]);
-        var page = await context.NewPageAsync();
+        var page = await browser.NewThemedPageAsync(server.BaseAddress, theme);
         var problems = PageProblems.Watch(page);
         try
         {
@@ -75,7 +73,7 @@ public sealed class EveryPageBrowserTests(ShowcaseDashboardServer server, Browse
         }
         finally
         {
-            await context.CloseAsync();
+            await page.Context.CloseAsync();
         }
     }
 
@@ -85,9 +83,7 @@ public sealed class EveryPageBrowserTests(ShowcaseDashboardServer server, Browse
     public async Task LoginAndNotFound_InThisTheme_AreReadableAndError404Only(string theme)
     {
         Directory.CreateDirectory(Screenshots);
-        var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
-        await context.AddCookiesAsync([new() { Name = "PassthruTheme", Value = theme, Url = server.BaseAddress.ToString() }]);
-        var page = await context.NewPageAsync();
+        var page = await browser.NewThemedPageAsync(server.BaseAddress, theme);
         var problems = PageProblems.Watch(page);
         try
         {
@@ -108,7 +104,7 @@ public sealed class EveryPageBrowserTests(ShowcaseDashboardServer server, Browse
         }
         finally
         {
-            await context.CloseAsync();
+            await page.Context.CloseAsync();
         }
     }
 
@@ -130,7 +126,7 @@ public sealed class EveryPageBrowserTests(ShowcaseDashboardServer server, Browse
         }
         finally
         {
-            await context.CloseAsync();
+            await page.Context.CloseAsync();
         }
     }
 

@@ -22,9 +22,7 @@ public sealed class RealHostBrowserTests(RealHostDashboardServer server, Browser
     public async Task GroupsPage_OnThisMachine_ShowsItsGroupsOrEveryDeviceWithTheReason(string theme)
     {
         Directory.CreateDirectory(Screenshots);
-        var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
-        await context.AddCookiesAsync([new() { Name = "PassthruTheme", Value = theme, Url = server.BaseAddress.ToString() }]);
-        var page = await context.NewPageAsync();
+        var page = await browser.NewThemedPageAsync(server.BaseAddress, theme);
         var problems = PageProblems.Watch(page);
         try
         {
@@ -51,7 +49,7 @@ public sealed class RealHostBrowserTests(RealHostDashboardServer server, Browser
         }
         finally
         {
-            await context.CloseAsync();
+            await page.Context.CloseAsync();
         }
     }
 }

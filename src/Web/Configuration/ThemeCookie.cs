@@ -43,7 +43,10 @@ public static class ThemeCookie
     public static ThemeChoice Of(HttpRequest request)
         => new(Read(request.Cookies[Name]), request.Headers[SystemHint].ToString().Trim('"') == "dark");
 
-    /// <summary>Asks the browser for the system hint on every request, so even the first page is drawn in the system's theme.</summary>
+    /// <summary>
+    /// Asks the browser for the system hint, so that every page after the first is drawn in the system's theme
+    /// from the start; the first one follows as soon as its circuit runs (MainLayout), or through CSS (the login).
+    /// </summary>
     public static IApplicationBuilder UseThemeHints(this IApplicationBuilder app)
         => app.Use(async (context, next) =>
         {

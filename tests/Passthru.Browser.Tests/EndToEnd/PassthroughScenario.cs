@@ -163,12 +163,13 @@ public sealed partial class PassthroughScenario(NestedLab lab, IPage page, Scena
 
     private async Task GuestDriverHasCardAsync()
     {
-        // L2 runs the lab's kernel: its console shows lspci -nnk once snd_hda_intel has the card.
+        // L2 runs the lab's kernel: its console shows lspci -nnk, then /proc/asound/cards, once snd_hda_intel has the card.
+        // The console is read while L2 still writes it, so wait for the last section's end marker.
         string console;
         try
         {
-            console = await WaitForAsync(lab.Backend.L2ConsoleAsync, c => c.Contains("=== l2: end lspci -nnk ===", StringComparison.Ordinal),
-                TimeSpan.FromMinutes(4), "L2's console to show lspci -nnk");
+            console = await WaitForAsync(lab.Backend.L2ConsoleAsync, c => c.Contains("=== l2: end /proc/asound/cards ===", StringComparison.Ordinal),
+                TimeSpan.FromMinutes(4), "L2's console to show lspci -nnk and its sound cards");
         }
         catch (TimeoutException ex)
         {

@@ -1,3 +1,4 @@
+using Passthru.Core.Changes;
 using Passthru.Core.History;
 using Passthru.Core.Pci;
 
@@ -5,7 +6,11 @@ namespace Passthru.Core.Binding;
 
 /// <summary>One device an operation would move, from which driver to which, and what the host loses.</summary>
 public sealed record PlannedDevice(PciAddress Address, string Name, string? VendorId, string? DeviceId, int? Group,
-    string? DriverNow, string DriverAfter, bool ChangesDriver, IReadOnlyList<HostLoss> Losses);
+    string? DriverNow, string DriverAfter, bool ChangesDriver, IReadOnlyList<HostLoss> Losses)
+{
+    internal IEnumerable<string> FingerprintLines()
+        => [$"device {Address} [{VendorId}:{DeviceId}] group {Group} {DriverNow} -> {DriverAfter} {ChangesDriver}", .. Losses.Select(l => $"loses {l.Kind} {l.Details}: {string.Join("; ", l.InUse)}")];
+}
 
 /// <summary>
 /// The dry run: what a detach or reattach would do, shown before it is done. Refusals say why not;
@@ -18,4 +23,12 @@ public sealed record BindingPlan(OperationAction Action, string Target, IReadOnl
     public bool HasNothingToDo => Devices.All(d => !d.ChangesDriver);
 
     public string RefusalSummary => string.Join(" ", Refusals.Select(r => r.Reason));
+
+    /// <summary>This plan as the person saw it; a run that carries it is refused if the plan is different by then.</summary>
+    public string Fingerprint => field ??= PlanFingerprint.Of(
+    [
+        $"{Action} {Target}",
+        .. Devices.SelectMany(d => d.FingerprintLines()),
+        .. Refusals.FingerprintLines(),
+    ]);
 }

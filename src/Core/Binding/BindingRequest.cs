@@ -8,6 +8,7 @@ namespace Passthru.Core.Binding;
 /// <param name="Actor">Who asked, and from where.</param>
 /// <param name="ExpectedIds">What the user saw at each address (<c>8086:293e</c>), checked before anything is written.</param>
 /// <param name="ConnectionAddress">The local address of the request's connection; the interface carrying it is never taken.</param>
+/// <param name="SeenPlan">The fingerprint of the dry run the person confirmed: if the plan is different now, nothing is done.</param>
 public sealed record BindingRequest(
     OperationAction Action,
     PciAddress? Device,
@@ -16,7 +17,8 @@ public sealed record BindingRequest(
     bool DryRun = false,
     bool Force = false,
     IReadOnlyDictionary<PciAddress, string>? ExpectedIds = null,
-    IPAddress? ConnectionAddress = null)
+    IPAddress? ConnectionAddress = null,
+    string? SeenPlan = null)
 {
     public string Target => Device?.ToString() ?? $"group {Group}";
 }
@@ -31,4 +33,10 @@ public sealed record BindingResult(
 {
     /// <summary>A dry run has a plan and no status: nothing was written.</summary>
     public bool IsDryRun => Status is null;
+
+    /// <summary>Refused because the plan differs from the one the person saw (<see cref="BindingRequest.SeenPlan"/>): nothing was done or journaled; <see cref="Plan"/> is the new one.</summary>
+    public bool PlanChanged { get; init; }
+
+    /// <summary>For a dry run: the change that is running now, if any (the plan is from the state before it ends).</summary>
+    public string? ChangeInProgress { get; init; }
 }

@@ -1,3 +1,4 @@
+using Passthru.Core.Changes;
 using Passthru.Core.Guests;
 using Passthru.Core.History;
 using Passthru.Core.Pci;
@@ -8,68 +9,86 @@ namespace Passthru.Core.Binding;
 /// <summary>
 /// Detaches devices to vfio-pci and gives them back, safely: a fresh scan and the safety rules
 /// first, the intent journaled before the first sysfs write (no journal, no action), all or nothing
-/// for a group (a failure part-way undoes what was done), the outcome journaled after. One
-/// operation at a time on the host.
+/// for a group (a failure part-way undoes what was done), the outcome journaled after. Runs take
+/// their turn in the host's one change queue.
 /// </summary>
-public sealed class BindingService(HostScanner scanner, SysfsBinder binder, OperationJournal journal, IBindingProgress? progress = null,
-    IGuestDeviceUsage? guests = null)
+public sealed class BindingService(HostScanner scanner, SysfsBinder binder, OperationJournal journal, HostChangeQueue changes,
+    IBindingProgress? progress = null, IGuestDeviceUsage? guests = null)
 {
-    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
-
     /// <summary>
     /// Raised after an operation wrote to sysfs, whatever its outcome: live views rescan at once, also
     /// where no uevent would tell them (a captured tree as host root).
     /// </summary>
     public event Action? DriversChanged;
 
+    /// <summary>A dry run answers at once, from the latest state; a run waits for its turn in the host's change queue.</summary>
     public async Task<BindingResult> RunAsync(BindingRequest request, CancellationToken cancellationToken = default)
     {
-        await _oneAtATime.WaitAsync(cancellationToken);
-        try
+        if (request.DryRun)
         {
-            var host = scanner.Scan();
-            var devices = Targets(host, request);
-            var plan = request.Action == OperationAction.Detach
-                ? BindingPlanner.PlanDetach(host, HostUsage.Read(scanner.Root), request.Target, devices, request.ExpectedIds, request.ConnectionAddress)
-                : BindingPlanner.PlanReattach(request.Target, devices, await OriginalDriversAsync(devices, cancellationToken), request.ExpectedIds);
-            plan = await WithRunningGuestsAsync(plan, cancellationToken);
-            if (request.DryRun)
-            {
-                return new BindingResult(plan, null, Describe(plan), null, Drivers(devices));
-            }
-
-            var journaled = plan.Devices.Select(d => new OperationDevice(d.Address, d.VendorId, d.DeviceId, d.Group, d.DriverNow)).ToArray();
-            if (plan.IsRefused(request.Force))
-            {
-                var reason = plan.RefusalSummary;
-                await journal.RecordRefusalAsync(request.Actor, request.Action, request.Target, journaled, reason, cancellationToken);
-                return new BindingResult(plan, OperationStatus.Refused, reason, null, Drivers(devices));
-            }
-
-            if (plan.HasNothingToDo)
-            {
-                return new BindingResult(plan, OperationStatus.Succeeded, $"Nothing to do: {request.Target} is already {(request.Action == OperationAction.Detach ? "on vfio-pci" : "off vfio-pci")}.", null, Drivers(devices));
-            }
-
-            // The intent goes to disk before the first write to sysfs. HistoryUnavailableException propagates: no journal, no action.
-            var id = await journal.BeginAsync(request.Actor, request.Action, request.Target, request.Force, journaled, cancellationToken);
-            await Report(new BindingStep(id, BindingStepKind.IntentJournaled, null));
-            var (status, message) = await ExecuteAsync(id, plan, cancellationToken);
-            var after = plan.Devices.ToDictionary(d => d.Address, d => binder.Driver(d.Address));
-            if (status == OperationStatus.Succeeded && request.Action == OperationAction.Detach)
-            {
-                message += ViabilityNote(scanner.Scan(), plan);
-            }
-
-            await journal.FinishAsync(id, status, message, after, CancellationToken.None);
-            DriversChanged?.Invoke();
-            return new BindingResult(plan, status, message, id, after);
+            var inProgress = changes.InProgress;
+            var (_, devices, plan) = await Task.Run(() => PlanAsync(request, cancellationToken), cancellationToken);
+            return new BindingResult(plan, null, Describe(plan), null, Drivers(devices)) { ChangeInProgress = inProgress };
         }
-        finally
-        {
-            _oneAtATime.Release();
-        }
+
+        return await changes.RunAsync($"{request.Action.ToString().ToLowerInvariant()} of {request.Target}", () => RunNowAsync(request, cancellationToken), cancellationToken);
     }
+
+    private async Task<BindingResult> RunNowAsync(BindingRequest request, CancellationToken cancellationToken)
+    {
+        var (host, devices, plan) = await PlanAsync(request, cancellationToken);
+        if (request.SeenPlan is { } seen && seen != plan.Fingerprint)
+        {
+            return new BindingResult(plan, OperationStatus.Refused,
+                $"The plan changed since it was shown: {Changed(plan)} Nothing was done; look at the new plan before you go on.", null, Drivers(devices))
+            {
+                PlanChanged = true,
+            };
+        }
+
+        var journaled = plan.Devices.Select(d => new OperationDevice(d.Address, d.VendorId, d.DeviceId, d.Group, d.DriverNow)).ToArray();
+        if (plan.IsRefused(request.Force))
+        {
+            var reason = plan.RefusalSummary;
+            await journal.RecordRefusalAsync(request.Actor, request.Action, request.Target, journaled, reason, cancellationToken);
+            return new BindingResult(plan, OperationStatus.Refused, reason, null, Drivers(devices));
+        }
+
+        if (plan.HasNothingToDo)
+        {
+            return new BindingResult(plan, OperationStatus.Succeeded, $"Nothing to do: {request.Target} is already {(request.Action == OperationAction.Detach ? "on vfio-pci" : "off vfio-pci")}.", null, Drivers(devices));
+        }
+
+        // The intent goes to disk before the first write to sysfs. HistoryUnavailableException propagates: no journal, no action.
+        var id = await journal.BeginAsync(request.Actor, request.Action, request.Target, request.Force, journaled, cancellationToken,
+            overrode: plan.Refusals.OverriddenBy(request.Force, plan.Fingerprint));
+        await Report(new BindingStep(id, BindingStepKind.IntentJournaled, null));
+        var (status, message) = await ExecuteAsync(id, plan, cancellationToken);
+        var after = plan.Devices.ToDictionary(d => d.Address, d => binder.Driver(d.Address));
+        if (status == OperationStatus.Succeeded && request.Action == OperationAction.Detach)
+        {
+            message += ViabilityNote(host, plan, after);
+        }
+
+        await journal.FinishAsync(id, status, message, after, CancellationToken.None);
+        DriversChanged?.Invoke();
+        return new BindingResult(plan, status, message, id, after);
+    }
+
+    /// <summary>The one scan of an operation, and its plan.</summary>
+    private async Task<(HostSnapshot Host, IReadOnlyList<PciDevice> Devices, BindingPlan Plan)> PlanAsync(BindingRequest request, CancellationToken cancellationToken)
+    {
+        var host = scanner.Scan();
+        var devices = Targets(host, request);
+        var plan = request.Action == OperationAction.Detach
+            ? BindingPlanner.PlanDetach(host, HostUsage.Read(scanner.Root), request.Target, devices, request.ExpectedIds, request.ConnectionAddress)
+            : BindingPlanner.PlanReattach(request.Target, devices, await OriginalDriversAsync(devices, cancellationToken), request.ExpectedIds);
+        return (host, devices, await WithRunningGuestsAsync(plan, cancellationToken));
+    }
+
+    /// <summary>What a changed plan says now: its refusals, or its moves when nothing refuses it any more.</summary>
+    private static string Changed(BindingPlan plan)
+        => plan.Refusals.Count > 0 ? $"now {plan.RefusalSummary}" : $"now it would do this. {Describe(plan)}";
 
     /// <summary>
     /// At start-up: operations the journal still shows as pending were cut off by a crash or kill.
@@ -217,13 +236,18 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
         return drivers;
     }
 
-    /// <summary>After a detach: whether the groups touched can now go to a guest, and if not, who still holds them.</summary>
-    private static string ViabilityNote(HostSnapshot host, BindingPlan plan)
+    /// <summary>
+    /// After a detach: whether the groups touched can now go to a guest, and if not, who still holds them.
+    /// From the operation's own scan, with the drivers it found afterwards: no second scan.
+    /// </summary>
+    private static string ViabilityNote(HostSnapshot host, BindingPlan plan, IReadOnlyDictionary<PciAddress, string?> after)
     {
         var notes = new List<string>();
         foreach (var number in plan.Devices.Select(d => d.Group).OfType<int>().Distinct())
         {
-            var members = host.FindGroup(number) is { } group ? host.MembersOf(group).ToArray() : [];
+            var members = host.FindGroup(number) is { } group
+                ? host.MembersOf(group).Select(d => after.TryGetValue(d.Address, out var driver) ? d with { Driver = driver } : d).ToArray()
+                : [];
             var blockers = Iommu.Viability.Blockers(members, new HashSet<PciAddress>()).Select(b => $"{b.Address} ({b.Driver})").ToArray();
             notes.Add(blockers.Length == 0
                 ? $" IOMMU group {number} is viable: a guest can use it."

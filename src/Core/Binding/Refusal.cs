@@ -1,3 +1,4 @@
+using Passthru.Core.Changes;
 using Passthru.Core.Pci;
 
 namespace Passthru.Core.Binding;
@@ -37,3 +38,17 @@ public enum RefusalKind
 
 /// <summary>Why an operation will not be done, and whether a deliberate override may do it anyway.</summary>
 public sealed record Refusal(RefusalKind Kind, PciAddress Device, string Reason, bool CanOverride);
+
+public static class Refusals
+{
+    /// <summary>What <c>force</c> overrides in a plan with these refusals; null when not forced or when nothing needed it.</summary>
+    public static PlanOverride? OverriddenBy(this IReadOnlyList<Refusal> refusals, bool force, string fingerprint)
+    {
+        var overridden = refusals.Where(r => r.CanOverride).Select(r => r.Reason).ToArray();
+        return force && overridden.Length > 0 ? new PlanOverride(overridden, fingerprint) : null;
+    }
+
+    /// <summary>The lines of a plan's fingerprint that its refusals contribute.</summary>
+    public static IEnumerable<string> FingerprintLines(this IReadOnlyList<Refusal> refusals)
+        => refusals.Select(r => $"refusal {r.Kind} {r.Device} {r.CanOverride} {r.Reason}");
+}

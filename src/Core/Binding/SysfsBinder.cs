@@ -108,8 +108,7 @@ public sealed class SysfsBinder(HostRoot root, TimeSpan stepTimeout)
     }
 
     /// <summary>The driver bound now, from the device's driver link.</summary>
-    public string? Driver(PciAddress address)
-        => NativeFile.ReadLink(root.Resolve($"{PciDeviceReader.DevicesDirectory}/{address}/driver")) is { } target ? Path.GetFileName(target) : null;
+    public string? Driver(PciAddress address) => PciDeviceReader.DriverOf(root, address);
 
     private Task<int> UnbindAsync(PciAddress address, string driver, CancellationToken cancellationToken)
         => BoundedWriteAsync($"{PciDeviceReader.DevicesDirectory}/{address}/driver/unbind", address.ToString(),

@@ -22,7 +22,8 @@ public static class GuestAttachPlanner
         var inGuest = guest.HostDevices.Select(d => d.HostAddress).ToHashSet();
 
         // What a detach to vfio-pci would refuse, libvirt's own detach at start would do just the same.
-        refusals.AddRange(BindingPlanner.PlanDetach(host, usage, request.Guest, devices, null, request.ConnectionAddress).Refusals);
+        var hostSide = BindingPlanner.PlanDetach(host, usage, request.Guest, devices, null, request.ConnectionAddress);
+        refusals.AddRange(hostSide.Refusals);
         foreach (var device in devices)
         {
             if (inGuest.Contains(device.Address))
@@ -66,6 +67,6 @@ public static class GuestAttachPlanner
         }
 
         return new GuestPlan(guest.Name, devices, live, request.Managed, refusals, wholeGroup.Distinct().Order().ToArray(),
-            devices.Select(d => HostDeviceXml.Create(d.Address, request.Managed)).ToArray());
+            devices.Select(d => HostDeviceXml.Create(d.Address, request.Managed)).ToArray(), hostSide);
     }
 }

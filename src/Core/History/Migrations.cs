@@ -76,6 +76,11 @@ internal static class Migrations
             );
             CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens (name) WHERE revoked_at IS NULL;
             """),
+        (5, "what a forced change overrode", """
+            -- A forced change keeps the refusals it overrode and the fingerprint of the plan they were in.
+            ALTER TABLE operations ADD COLUMN overridden       TEXT;   -- the refusals' reasons, one per line
+            ALTER TABLE operations ADD COLUMN plan_fingerprint TEXT;   -- PlanFingerprint of the plan that was run
+            """),
     ];
 
     public static int LatestVersion => Steps[^1].Version;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using Passthru.Core.Changes;
 using Passthru.Core.Pci;
 
 namespace Passthru.Core.History;
@@ -13,17 +14,23 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
     /// <summary>The drivers-after of an operation that touches no device (a guest's power, a token).</summary>
     public static readonly IReadOnlyDictionary<PciAddress, string?> NoDevices = new Dictionary<PciAddress, string?>();
 
+    /// <param name="overrode">For a forced change: the refusals it overrode, and its plan's fingerprint.</param>
     public async Task<long> BeginAsync(Actor actor, OperationAction action, string target, bool forced,
-        IReadOnlyList<OperationDevice> devices, CancellationToken cancellationToken = default, string? guest = null, string? mode = null)
+        IReadOnlyList<OperationDevice> devices, CancellationToken cancellationToken = default, string? guest = null, string? mode = null,
+        PlanOverride? overrode = null)
         => await database.RunAsync(async connection =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var id = await connection.ExecuteScalarAsync<long>("""
-                INSERT INTO operations (started_at, actor, remote_address, action, target, forced, status, guest, mode)
-                VALUES (@startedAt, @actor, @remoteAddress, @action, @target, @forced, 'Pending', @guest, @mode)
+                INSERT INTO operations (started_at, actor, remote_address, action, target, forced, status, guest, mode, overridden, plan_fingerprint)
+                VALUES (@startedAt, @actor, @remoteAddress, @action, @target, @forced, 'Pending', @guest, @mode, @overridden, @planFingerprint)
                 RETURNING id
                 """,
-                new { startedAt = Now(), actor = actor.Name, remoteAddress = actor.Address, action = action.ToString(), target, forced, guest, mode }, transaction);
+                new
+                {
+                    startedAt = Now(), actor = actor.Name, remoteAddress = actor.Address, action = action.ToString(), target, forced, guest, mode,
+                    overridden = overrode is null ? null : string.Join('\n', overrode.Refusals), planFingerprint = overrode?.Fingerprint,
+                }, transaction);
             foreach (var device in devices)
             {
                 await connection.ExecuteAsync("""
@@ -81,7 +88,8 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
         => await database.RunAsync(async connection =>
         {
             var rows = (await connection.QueryAsync<OperationRow>("""
-                SELECT id, started_at AS StartedAt, finished_at AS FinishedAt, actor, remote_address AS RemoteAddress, action, target, forced, status, message, guest, mode
+                SELECT id, started_at AS StartedAt, finished_at AS FinishedAt, actor, remote_address AS RemoteAddress, action, target, forced, status, message, guest, mode,
+                       overridden, plan_fingerprint AS PlanFingerprint
                 FROM operations
                 WHERE (@id IS NULL OR id = @id)
                   AND (@action IS NULL OR action = @action)
@@ -116,14 +124,15 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
     private string Now() => timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 
     private sealed record OperationRow(long Id, string StartedAt, string? FinishedAt, string Actor, string? RemoteAddress, string Action, string Target, long Forced, string Status, string? Message,
-        string? Guest, string? Mode)
+        string? Guest, string? Mode, string? Overridden, string? PlanFingerprint)
     {
         public OperationRecord ToRecord(IEnumerable<DeviceRow> devices) => new(
             Id, DateTimeOffset.Parse(StartedAt, CultureInfo.InvariantCulture),
             FinishedAt is null ? null : DateTimeOffset.Parse(FinishedAt, CultureInfo.InvariantCulture),
             Actor, Enum.Parse<OperationAction>(Action), Target, Forced != 0, Enum.Parse<OperationStatus>(Status), Message,
             devices.Select(d => new OperationDevice(PciAddress.Parse(d.Address), d.VendorId, d.DeviceId, (int?)d.IommuGroup, d.DriverBefore, d.DriverAfter)).ToArray(),
-            Guest, Mode, RemoteAddress);
+            Guest, Mode, RemoteAddress,
+            Overridden is null ? null : new PlanOverride(Overridden.Split('\n'), PlanFingerprint ?? ""));
     }
 
     private sealed record DeviceRow(long OperationId, string Address, string? VendorId, string? DeviceId, long? IommuGroup, string? DriverBefore, string? DriverAfter);

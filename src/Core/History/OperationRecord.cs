@@ -1,3 +1,4 @@
+using Passthru.Core.Changes;
 using Passthru.Core.Pci;
 
 namespace Passthru.Core.History;
@@ -58,6 +59,7 @@ public sealed record OperationDevice(PciAddress Address, string? VendorId, strin
 /// <param name="Actor">Who asked: a user name, <c>token NAME</c>, or (before logins, or without them) an address.</param>
 /// <param name="Mode">For guest operations: which definitions and how (<c>persistent+live, managed</c>).</param>
 /// <param name="RemoteAddress">Where the request came from; null from the command line and in records older than logins.</param>
+/// <param name="Overrode">For a forced change: the refusals it overrode and the fingerprint of its plan.</param>
 public sealed record OperationRecord(
     long Id,
     DateTimeOffset StartedAt,
@@ -71,4 +73,5 @@ public sealed record OperationRecord(
     IReadOnlyList<OperationDevice> Devices,
     string? Guest = null,
     string? Mode = null,
-    string? RemoteAddress = null);
+    string? RemoteAddress = null,
+    PlanOverride? Overrode = null);

@@ -19,6 +19,9 @@ public sealed class HostScanner(HostRoot root, PciIds ids, TimeProvider timeProv
 
     public HostRoot Root => root;
 
+    /// <summary>One device's driver now, without a scan.</summary>
+    public string? DriverOf(PciAddress address) => PciDeviceReader.DriverOf(root, address);
+
     public HostSnapshot Scan()
     {
         var warnings = new List<string>();

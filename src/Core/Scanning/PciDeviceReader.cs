@@ -58,6 +58,10 @@ internal sealed class PciDeviceReader(HostRoot root, PciIds ids, IReadOnlyDictio
         return WithChangingState(unchanging, dir, readSriov: true);
     }
 
+    /// <summary>One device's driver now, from its driver link alone: what a change needs to know afterwards, without a scan.</summary>
+    public static string? DriverOf(HostRoot root, PciAddress address)
+        => NativeFile.ReadLink(root.Resolve($"{DevicesDirectory}/{address}/driver")) is { } target ? Path.GetFileName(target) : null;
+
     /// <summary>
     /// Re-reads only what changes while a device stays in place: its driver, <c>driver_override</c>,
     /// <c>reset_method</c> (root may write it) and SR-IOV's enabled VFs. Identity, config space and

@@ -58,7 +58,7 @@ public static class BindingApi
     private static BindingRequest Request(OperationAction action, PciAddress? device, int? group, BindingCommand command, HttpContext context)
     {
         IReadOnlyDictionary<PciAddress, string>? expected = device is { } d && command.Expect is { } ids ? new Dictionary<PciAddress, string> { [d] = ids } : null;
-        return new BindingRequest(action, device, group, Actor(context), command.DryRun, command.Force, expected, context.Connection.LocalIpAddress);
+        return new BindingRequest(action, device, group, Actor(context), command.DryRun, command.Force, expected, context.Connection.LocalIpAddress, command.Plan);
     }
 
     private static async Task<IResult> RunAsync(BindingRequest request, BindingService binding, CancellationToken cancellationToken)
@@ -71,7 +71,7 @@ public static class BindingApi
             return result.Status switch
             {
                 null or OperationStatus.Succeeded => Results.Ok(response),
-                OperationStatus.Refused => Problem(StatusCodes.Status409Conflict, "Refused", result.Message, response),
+                OperationStatus.Refused => Problem(StatusCodes.Status409Conflict, result.PlanChanged ? "Plan changed" : "Refused", result.Message, response),
                 _ => Problem(StatusCodes.Status500InternalServerError, result.Status == OperationStatus.RolledBack ? "Failed and undone" : "Failed", result.Message, response),
             };
         }
@@ -92,6 +92,7 @@ public static class BindingApi
             ["outcome"] = response.Status,
             ["plan"] = response.Devices,
             ["refusals"] = response.Refusals,
+            ["fingerprint"] = response.Fingerprint,
         });
 
     /// <summary>Who asked (the user or <c>token NAME</c>; "anonymous" with logins off), and from where.</summary>
@@ -103,10 +104,14 @@ public static class BindingApi
 /// <param name="DryRun">Only say what would happen.</param>
 /// <param name="Force">Override the refusals that may be overridden (never a bridge, a changed card or the dashboard's own connection).</param>
 /// <param name="Expect">The vendor:device the caller saw at the address (<c>8086:293e</c>); another card there is refused.</param>
-public sealed record BindingCommand(bool DryRun = false, bool Force = false, string? Expect = null);
+/// <param name="Plan">The <c>fingerprint</c> of the dry run the caller looked at: if the plan is different now, nothing is done (409, "Plan changed", with the new plan).</param>
+public sealed record BindingCommand(bool DryRun = false, bool Force = false, string? Expect = null, string? Plan = null);
 
+/// <param name="Fingerprint">Of this plan: send it back as <c>plan</c> to act only on what was seen.</param>
+/// <param name="ChangeInProgress">For a dry run: the change running now, if any (this plan is from the state before it ends).</param>
 public sealed record BindingResponse(string Action, string Target, string? Status, bool DryRun, string Message, long? OperationId,
-    IReadOnlyList<PlannedDeviceResponse> Devices, IReadOnlyList<RefusalResponse> Refusals, IReadOnlyDictionary<string, string?> DriversAfter);
+    IReadOnlyList<PlannedDeviceResponse> Devices, IReadOnlyList<RefusalResponse> Refusals, IReadOnlyDictionary<string, string?> DriversAfter,
+    string Fingerprint, string? ChangeInProgress);
 
 public sealed record PlannedDeviceResponse(string Address, string Name, string? DriverNow, string DriverAfter, bool ChangesDriver, IReadOnlyList<LossResponse> HostLoses);
 
@@ -114,8 +119,11 @@ public sealed record LossResponse(HostLossKind Kind, string Name, string Details
 
 public sealed record RefusalResponse(RefusalKind Kind, string Device, string Reason, bool CanOverride);
 
+/// <param name="Overridden">For a forced change: the refusals it overrode.</param>
+/// <param name="PlanFingerprint">For a forced change: the fingerprint of the plan it ran.</param>
 public sealed record OperationResponse(long Id, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string Actor, string? RemoteAddress, OperationAction Action, string Target,
-    bool Forced, OperationStatus Status, string? Message, IReadOnlyList<OperationDeviceResponse> Devices, string? Guest, string? Mode);
+    bool Forced, OperationStatus Status, string? Message, IReadOnlyList<OperationDeviceResponse> Devices, string? Guest, string? Mode,
+    IReadOnlyList<string> Overridden, string? PlanFingerprint);
 
 public sealed record OperationDeviceResponse(string Address, string? VendorId, string? DeviceId, int? Group, string? DriverBefore, string? DriverAfter);
 
@@ -123,13 +131,18 @@ internal static class BindingMapping
 {
     public static BindingResponse ToResponse(this BindingResult result) => new(
         result.Plan.Action.ToString(), result.Plan.Target, result.Status?.ToString(), result.IsDryRun, result.Message, result.OperationId,
-        result.Plan.Devices.Select(d => new PlannedDeviceResponse(d.Address.ToString(), d.Name, d.DriverNow, d.DriverAfter, d.ChangesDriver,
-            d.Losses.Select(l => new LossResponse(l.Kind, l.Name, l.Details, l.InUse)).ToArray())).ToArray(),
-        result.Plan.Refusals.Select(r => new RefusalResponse(r.Kind, r.Device.ToString(), r.Reason, r.CanOverride)).ToArray(),
-        result.DriversAfter.ToDictionary(p => p.Key.ToString(), p => p.Value));
+        result.Plan.Devices.ToResponse(), result.Plan.Refusals.ToResponse(),
+        result.DriversAfter.ToDictionary(p => p.Key.ToString(), p => p.Value), result.Plan.Fingerprint, result.ChangeInProgress);
+
+    public static PlannedDeviceResponse[] ToResponse(this IEnumerable<PlannedDevice> devices)
+        => devices.Select(d => new PlannedDeviceResponse(d.Address.ToString(), d.Name, d.DriverNow, d.DriverAfter, d.ChangesDriver,
+            d.Losses.Select(l => new LossResponse(l.Kind, l.Name, l.Details, l.InUse)).ToArray())).ToArray();
+
+    public static RefusalResponse[] ToResponse(this IEnumerable<Refusal> refusals)
+        => refusals.Select(r => new RefusalResponse(r.Kind, r.Device.ToString(), r.Reason, r.CanOverride)).ToArray();
 
     public static OperationResponse ToResponse(this OperationRecord r) => new(
         r.Id, r.StartedAt, r.FinishedAt, r.Actor, r.RemoteAddress, r.Action, r.Target, r.Forced, r.Status, r.Message,
         r.Devices.Select(d => new OperationDeviceResponse(d.Address.ToString(), d.VendorId, d.DeviceId, d.Group, d.DriverBefore, d.DriverAfter)).ToArray(),
-        r.Guest, r.Mode);
+        r.Guest, r.Mode, r.Overrode?.Refusals ?? [], r.Overrode?.Fingerprint);
 }

@@ -27,11 +27,14 @@ public static class GuestApi
             => WithValidName(name, () => AttachAsync(name, command, context, guests, ct)));
         api.MapDelete("/{name}/devices/{address}", (string name, string address, HttpContext context, GuestService guests, CancellationToken ct)
             => WithValidName(name, () => DetachAsync(name, address, context, guests, ct)));
-        api.MapPost("/{name}/start", (string name, LifecycleCommand _, HttpContext context, GuestPower power, CancellationToken ct)
-            => WithValidName(name, () => LifecycleAsync(() => power.RunAsync(name, OperationAction.StartGuest, BindingApi.Actor(context), ct))));
+        api.MapPost("/{name}/start", (string name, LifecycleCommand command, HttpContext context, GuestPower power, CancellationToken ct)
+            => WithValidName(name, () => StartAsync(name, command, context, power, ct)));
         api.MapPost("/{name}/shutdown", (string name, LifecycleCommand command, HttpContext context, GuestPower power, CancellationToken ct)
-            => WithValidName(name, () => LifecycleAsync(() => power.RunAsync(name,
-                command.Force ? OperationAction.ForceOffGuest : OperationAction.ShutdownGuest, BindingApi.Actor(context), ct))));
+            => WithValidName(name, () => LifecycleAsync(async () =>
+            {
+                await power.StopAsync(name, command.Force, BindingApi.Actor(context), CancellationToken.None).WaitAsync(ct);
+                return Results.NoContent();
+            })));
         return endpoints;
     }
 
@@ -66,7 +69,7 @@ public static class GuestApi
         }
 
         var request = new GuestAttachRequest(name, addresses, command.Live, command.Managed, command.Force, BindingApi.Actor(context),
-            context.Connection.LocalIpAddress, command.DryRun);
+            context.Connection.LocalIpAddress, command.DryRun, command.Plan);
         return await RunAsync(() => guests.AttachAsync(request, CancellationToken.None).WaitAsync(cancellationToken));
     }
 
@@ -84,7 +87,7 @@ public static class GuestApi
             return result.Status switch
             {
                 null or OperationStatus.Succeeded => Results.Ok(response),
-                OperationStatus.Refused => Problem(StatusCodes.Status409Conflict, "Refused", result.Message, response),
+                OperationStatus.Refused => Problem(StatusCodes.Status409Conflict, result.PlanChanged ? "Plan changed" : "Refused", result.Message, response),
                 // libvirt said no (a live attach without /dev/vfio, a guest that would not let go): its words, as a conflict with the guest's state.
                 _ => Problem(StatusCodes.Status409Conflict, result.Status == OperationStatus.RolledBack ? "libvirt refused; nothing changed" : "libvirt refused", result.Message, response),
             };
@@ -103,12 +106,38 @@ public static class GuestApi
         }
     }
 
-    private static async Task<IResult> LifecycleAsync(Func<Task> action)
+    /// <summary>A start is planned as the detach libvirt does of the guest's managed devices: a dry run answers 200 with that plan, a refusal 409.</summary>
+    private static Task<IResult> StartAsync(string name, LifecycleCommand command, HttpContext context, GuestPower power, CancellationToken cancellationToken)
+        => LifecycleAsync(async () =>
+        {
+            var request = new GuestStartRequest(name, BindingApi.Actor(context), command.DryRun, command.Force, command.Plan, context.Connection.LocalIpAddress);
+            var result = await power.StartAsync(request, CancellationToken.None).WaitAsync(cancellationToken);
+            var response = new GuestStartResponse(result.Status?.ToString(), result.Message, result.OperationId, result.Plan.Devices.ToResponse(),
+                result.Plan.Refusals.ToResponse(), result.Plan.Fingerprint, result.ChangeInProgress);
+            return result.Status switch
+            {
+                null => Results.Ok(response),
+                OperationStatus.Succeeded => Results.NoContent(),
+                _ => Results.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: result.PlanChanged ? "Plan changed" : "Refused",
+                    extensions: new Dictionary<string, object?>
+                    {
+                        ["operationId"] = response.OperationId,
+                        ["plan"] = response.Devices,
+                        ["refusals"] = response.Refusals,
+                        ["fingerprint"] = response.Fingerprint,
+                    }),
+            };
+        });
+
+    private static async Task<IResult> LifecycleAsync(Func<Task<IResult>> action)
     {
         try
         {
-            await action();
-            return Results.NoContent();
+            return await action();
+        }
+        catch (UnknownTargetException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status404NotFound, title: "Unknown guest");
         }
         catch (LibvirtUnavailableException ex)
         {
@@ -138,6 +167,7 @@ public static class GuestApi
             ["outcome"] = response.Status,
             ["refusals"] = response.Refusals,
             ["wholeGroup"] = response.WholeGroup,
+            ["fingerprint"] = response.Fingerprint,
         });
 }
 
@@ -146,18 +176,27 @@ public static class GuestApi
 /// <param name="Persistent">Must stay true: Passthru always changes the persistent definition.</param>
 /// <param name="Managed">libvirt moves the device to vfio-pci at guest start and back at stop (the default); unmanaged needs it on vfio-pci already.</param>
 public sealed record AttachCommand(string? Address = null, IReadOnlyList<string>? Addresses = null, bool Live = false, bool Persistent = true,
-    bool Managed = true, bool Force = false, bool DryRun = false);
+    bool Managed = true, bool Force = false, bool DryRun = false, string? Plan = null);
 
-/// <summary>The body of start and shutdown (<c>{}</c>); <c>force</c> on shutdown turns the guest off at once (virsh destroy).</summary>
-public sealed record LifecycleCommand(bool Force = false);
+/// <summary>
+/// The body of start and shutdown (<c>{}</c>). <c>force</c> on shutdown turns the guest off at once (virsh destroy); on start it
+/// overrides what the host would lose. <c>dryRun</c> and <c>plan</c> (the fingerprint seen) work on start as on a detach.
+/// </summary>
+public sealed record LifecycleCommand(bool Force = false, bool DryRun = false, string? Plan = null);
+
+/// <summary>The plan of a start: the guest's managed host functions, which libvirt moves to vfio-pci, and what the host loses.</summary>
+public sealed record GuestStartResponse(string? Status, string Message, long? OperationId, IReadOnlyList<PlannedDeviceResponse> Devices,
+    IReadOnlyList<RefusalResponse> Refusals, string Fingerprint, string? ChangeInProgress);
 
 public sealed record GuestResponse(string Name, Guid Uuid, string State, bool Active, bool Persistent, IReadOnlyList<HostdevResponse> Hostdevs, IReadOnlyList<string> Problems);
 
 /// <summary>One host function of a guest: in which definitions, managed or not, and where the guest sees it.</summary>
 public sealed record HostdevResponse(string Address, bool Managed, bool Live, bool Persistent, string? GuestAddress, string? PersistentGuestAddress);
 
+/// <param name="HostLoses">What the host gives up: each device's driver now and when the guest starts (managed), and what goes with it.</param>
 public sealed record GuestOperationResponse(string? Status, string Message, string? Guest, string? Mode, long? OperationId, IReadOnlyList<RefusalResponse> Refusals,
-    IReadOnlyList<string> WholeGroup, IReadOnlyList<string> Xml, GuestResponse? GuestAfter);
+    IReadOnlyList<string> WholeGroup, IReadOnlyList<string> Xml, GuestResponse? GuestAfter, IReadOnlyList<PlannedDeviceResponse> HostLoses,
+    string? Fingerprint, string? ChangeInProgress);
 
 internal static class GuestMapping
 {
@@ -169,8 +208,11 @@ internal static class GuestMapping
 
     public static GuestOperationResponse ToResponse(this GuestResult r) => new(
         r.Status?.ToString(), r.Message, r.Guest?.Name ?? r.Plan?.Guest, r.Plan?.Mode, r.OperationId,
-        r.Plan?.Refusals.Select(x => new RefusalResponse(x.Kind, x.Device.ToString(), x.Reason, x.CanOverride)).ToArray() ?? [],
+        r.Plan?.Refusals.ToResponse() ?? [],
         r.Plan?.WholeGroup.Select(a => a.ToString()).ToArray() ?? [],
         r.Plan?.Xml ?? [],
-        r.Guest?.ToResponse());
+        r.Guest?.ToResponse(),
+        r.Plan?.HostSide.Devices.ToResponse() ?? [],
+        r.Plan?.Fingerprint,
+        r.ChangeInProgress);
 }

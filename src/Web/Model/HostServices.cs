@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Passthru.Core.Binding;
+using Passthru.Core.Changes;
 using Passthru.Core.Guests;
 using Passthru.Core.Libvirt;
 using Passthru.Core.History;
@@ -38,6 +39,8 @@ public static class HostServices
         services.AddSingleton<ILibvirtClient>(sp => new LibvirtClient(
             sp.GetRequiredService<IOptions<PassthruOptions>>().Value.LibvirtUri, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IGuestDeviceUsage, LibvirtGuestUsage>();
+        // The lock file sits beside the history: the service and the command line share both.
+        services.AddSingleton(sp => new HostChangeQueue(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.Database + ".changes.lock"));
         services.AddSingleton<GuestService>();
         services.AddSingleton<GuestPower>();
         services.AddSingleton<BindingService>();

@@ -1,4 +1,5 @@
 using Passthru.Core.Binding;
+using Passthru.Core.Changes;
 using Passthru.Core.History;
 using Passthru.Core.Host;
 using Passthru.Core.Pci;
@@ -26,7 +27,7 @@ public sealed class BindingServiceFixtureTests : IDisposable
         var root = new HostRoot(_tree);
         var journal = new OperationJournal(new HistoryDatabase(databasePath ?? _database), TimeProvider.System);
         var service = new BindingService(new HostScanner(root, TreeScan.SystemIds, TimeProvider.System),
-            new SysfsBinder(root, TimeSpan.FromSeconds(5)), journal);
+            new SysfsBinder(root, TimeSpan.FromSeconds(5)), journal, new HostChangeQueue());
         return (service, journal);
     }
 
@@ -129,7 +130,7 @@ public sealed class BindingServiceFixtureTests : IDisposable
         var root = new HostRoot(_tree);
         var journal = new OperationJournal(new HistoryDatabase(_database), TimeProvider.System);
         var service = new BindingService(new HostScanner(root, TreeScan.SystemIds, TimeProvider.System),
-            new SysfsBinder(root, TimeSpan.FromMilliseconds(500)), journal);
+            new SysfsBinder(root, TimeSpan.FromMilliseconds(500)), journal, new HostChangeQueue());
         try
         {
             var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, Solo, null, Localhost));

@@ -1,4 +1,5 @@
 using Passthru.Core.Binding;
+using Passthru.Core.Changes;
 using Passthru.Core.History;
 using Passthru.Core.Host;
 using Passthru.Core.Pci;
@@ -28,7 +29,7 @@ public sealed class WriteContainmentTests : IDisposable
         File.CreateSymbolicLink(driver, _outside);
         var root = new HostRoot(_tree);
         var journal = new OperationJournal(new HistoryDatabase(_database), TimeProvider.System);
-        var service = new BindingService(new HostScanner(root, TreeScan.SystemIds, TimeProvider.System), new SysfsBinder(root, TimeSpan.FromSeconds(5)), journal);
+        var service = new BindingService(new HostScanner(root, TreeScan.SystemIds, TimeProvider.System), new SysfsBinder(root, TimeSpan.FromSeconds(5)), journal, new HostChangeQueue());
 
         var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, PciAddress.Parse("0000:00:1b.0"), null, new Actor("anonymous", "127.0.0.1"), Force: true));
 

@@ -9,8 +9,9 @@ namespace Passthru.Web.Components.Dialogs;
 
 /// <summary>
 /// Shows the dry run of a detach or reattach (what changes driver, what the host loses, what is
-/// refused) and runs it on request. An overridable refusal needs the target typed in full.
-/// The operation runs off the circuit's thread, so the page shows "in progress", never freezes.
+/// refused) and runs it on request. An overridable refusal needs the target typed in full, and the
+/// run carries the plan's fingerprint: if the host changed meanwhile, nothing is done and the new
+/// plan is shown instead. The service works off the circuit's thread, so the page never freezes.
 /// </summary>
 public partial class BindingDialog
 {
@@ -41,6 +42,8 @@ public partial class BindingDialog
     internal string? Error { get; private set; }
     internal bool InProgress { get; private set; }
     internal string? Confirmation { get; set; }
+    internal string? ChangeInProgress { get; private set; }
+    internal bool PlanChanged { get; private set; }
 
     private bool CanOverride => Plan!.Refusals.All(r => r.CanOverride);
 
@@ -66,8 +69,8 @@ public partial class BindingDialog
     {
         try
         {
-            var dryRun = await Task.Run(() => Binding.RunAsync(Request(dryRun: true, force: false)));
-            Plan = dryRun.Plan;
+            var dryRun = await Binding.RunAsync(Request(dryRun: true, force: false));
+            (Plan, ChangeInProgress) = (dryRun.Plan, dryRun.ChangeInProgress);
         }
         catch (Exception ex) when (ex is UnknownTargetException or HistoryUnavailableException)
         {
@@ -82,8 +85,15 @@ public partial class BindingDialog
         Error = null;
         try
         {
-            Outcome = await Task.Run(() => Binding.RunAsync(Request(dryRun: false, force: Plan!.Refusals.Count > 0)));
-            Plan = Outcome.Plan;
+            var result = await Binding.RunAsync(Request(dryRun: false, force: Plan!.Refusals.Count > 0) with { SeenPlan = Plan.Fingerprint });
+            (Plan, ChangeInProgress, PlanChanged) = (result.Plan, null, result.PlanChanged);
+            if (result.PlanChanged)
+            {
+                Confirmation = null;
+                return;
+            }
+
+            Outcome = result;
         }
         catch (Exception ex) when (ex is UnknownTargetException or HistoryUnavailableException)
         {

@@ -36,6 +36,17 @@ public static class DialogServiceExtensions
         return (await reference.Result)?.Data as GuestResult;
     }
 
+    /// <summary>The confirmation of a guest's start that takes something the host uses; the outcome, or null when it did not start.</summary>
+    public static async Task<GuestStartResult?> OpenStartAsync(this IDialogService dialogs, string guest, BindingPlan plan)
+    {
+        var reference = await dialogs.ShowAsync<GuestStartDialog>($"Start {guest}?", new DialogParameters<GuestStartDialog>
+        {
+            { d => d.GuestName, guest },
+            { d => d.Plan, plan },
+        });
+        return (await reference.Result)?.Data as GuestStartResult;
+    }
+
     /// <summary>A yes/no question for a step that cannot be taken back; true when the person said yes.</summary>
     public static async Task<bool> ConfirmAsync(this IDialogService dialogs, string title, string message, string yes)
         => await dialogs.ShowMessageBoxAsync(title, message, yesText: yes, cancelText: "Cancel") == true;

@@ -54,6 +54,8 @@ public partial class GuestAttachDialog
     internal bool InProgress { get; private set; }
     internal bool Copied { get; private set; }
     internal string? Confirmation { get; set; }
+    internal string? ChangeInProgress { get; private set; }
+    internal bool PlanChanged { get; private set; }
 
     /// <summary>Every refusal may be overridden (what the host uses through the device, e.g. the boot console); none that cannot.</summary>
     internal bool CanOverride => Plan is { Refusals.Count: > 0 } plan && plan.Refusals.All(r => r.CanOverride);
@@ -101,7 +103,7 @@ public partial class GuestAttachDialog
 
     private async Task PlanAsync()
     {
-        (Plan, Script, Error, Copied, Confirmation) = (null, null, null, false, null);
+        (Plan, Script, Error, Copied, Confirmation, PlanChanged) = (null, null, null, false, null, false);
         if (Selected.Count == 0)
         {
             return;
@@ -109,8 +111,9 @@ public partial class GuestAttachDialog
 
         try
         {
-            Plan = (await Task.Run(() => Guests.AttachAsync(Request(dryRun: true)))).Plan;
-            Script = new VirshAttachScript(GuestName, Plan!.Devices.Select((d, i) => (d.Address, Plan.Xml[i])).ToArray(), Plan.Live);
+            var dryRun = await Guests.AttachAsync(Request(dryRun: true));
+            Show(dryRun.Plan!);
+            ChangeInProgress = dryRun.ChangeInProgress;
         }
         catch (Exception ex) when (ex is UnknownTargetException or LibvirtException)
         {
@@ -124,8 +127,15 @@ public partial class GuestAttachDialog
         Error = null;
         try
         {
-            var request = Request(dryRun: false) with { Force = Confirmed };
-            Outcome = await Task.Run(() => Guests.AttachAsync(request));
+            var result = await Guests.AttachAsync(Request(dryRun: false) with { Force = Confirmed, SeenPlan = Plan!.Fingerprint });
+            if (result.PlanChanged)
+            {
+                Show(result.Plan!);
+                (ChangeInProgress, PlanChanged, Confirmation) = (null, true, null);
+                return;
+            }
+
+            Outcome = result;
         }
         catch (Exception ex) when (ex is UnknownTargetException or LibvirtException or HistoryUnavailableException)
         {
@@ -136,6 +146,9 @@ public partial class GuestAttachDialog
             InProgress = false;
         }
     }
+
+    private void Show(GuestPlan plan)
+        => (Plan, Script) = (plan, new VirshAttachScript(GuestName, plan.Devices.Select((d, i) => (d.Address, plan.Xml[i])).ToArray(), plan.Live));
 
     internal async Task CopyAsync() => Copied = await Js.InvokeAsync<bool>("passthru.copy", Script!.ShellScript);
 

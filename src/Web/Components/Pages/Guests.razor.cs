@@ -98,7 +98,7 @@ public partial class Guests : LiveComponentBase
 
         await RunAsync($"{guest.Name}/{use.HostAddress}", async () =>
         {
-            var result = await Task.Run(() => GuestService.DetachAsync(guest.Name, use.HostAddress, Origin.Actor));
+            var result = await GuestService.DetachAsync(guest.Name, use.HostAddress, Origin.Actor);
             Say(result.Message, result.Status != OperationStatus.Succeeded);
             OfferReattach = result.Status == OperationStatus.Succeeded && !(use.Persistent ?? use.Live)!.Managed ? use.HostAddress : null;
         });
@@ -110,10 +110,25 @@ public partial class Guests : LiveComponentBase
         OfferReattach = null;
     }
 
-    internal Task StartAsync(Guest guest) => LifecycleAsync(guest, "start", OperationAction.StartGuest, $"{guest.Name} is starting.");
+    /// <summary>
+    /// A start is planned first: libvirt takes the guest's managed devices from the host as it starts. When the host
+    /// would lose something it uses, the start is confirmed in a dialog; otherwise it runs on the plan just made.
+    /// </summary>
+    internal Task StartAsync(Guest guest)
+        => RunAsync($"{guest.Name}/start", async () =>
+        {
+            var request = new GuestStartRequest(guest.Name, Origin.Actor, DryRun: true, ConnectionAddress: Origin.LocalAddress);
+            var plan = (await Power.StartAsync(request)).Plan;
+            var result = plan.Refusals.Count > 0
+                ? await Dialogs.OpenStartAsync(guest.Name, plan)
+                : await Power.StartAsync(request with { DryRun = false, SeenPlan = plan.Fingerprint });
+            if (result is not null)
+            {
+                Say(result.Status == OperationStatus.Succeeded ? $"{guest.Name} {result.Message}." : result.Message, result.Status != OperationStatus.Succeeded);
+            }
+        });
 
-    internal Task ShutdownAsync(Guest guest) => LifecycleAsync(guest, "shutdown", OperationAction.ShutdownGuest,
-        $"{guest.Name} was asked to shut down (ACPI); its guest OS decides when.");
+    internal Task ShutdownAsync(Guest guest) => StopAsync(guest, force: false, $"{guest.Name} was asked to shut down (ACPI); its guest OS decides when.");
 
     internal async Task ForceOffAsync(Guest guest)
     {
@@ -121,14 +136,14 @@ public partial class Guests : LiveComponentBase
                 $"This cuts {guest.Name}'s power at once, as pulling the plug would: unsaved work in it is lost and its disks may need a check. " +
                 "Shut down asks its operating system to stop cleanly instead.", "Force off"))
         {
-            await LifecycleAsync(guest, "off", OperationAction.ForceOffGuest, $"{guest.Name} was turned off.");
+            await StopAsync(guest, force: true, $"{guest.Name} was turned off.");
         }
     }
 
-    private Task LifecycleAsync(Guest guest, string what, OperationAction action, string done)
-        => RunAsync($"{guest.Name}/{what}", async () =>
+    private Task StopAsync(Guest guest, bool force, string done)
+        => RunAsync($"{guest.Name}/{(force ? "off" : "shutdown")}", async () =>
         {
-            await Task.Run(() => Power.RunAsync(guest.Name, action, Origin.Actor));
+            await Power.StopAsync(guest.Name, force, Origin.Actor);
             Say(done, error: false);
         });
 

@@ -30,7 +30,8 @@ public sealed record LoginPolicy(string PamService, IReadOnlyList<string> Allowe
 /// A dashboard login with a host account: throttled, checked by PAM, then by group. Runs PAM on its own
 /// threads, a few at a time, because a wrong password holds the thread for PAM's failure delay.
 /// </summary>
-public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle)
+/// <remarks>The account is looked up afresh at a login, and kept in <paramref name="accounts"/> for the checks that follow.</remarks>
+public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle, AccountDirectory? accounts = null)
 {
     public const int MaxUserNameLength = 256;
     public const int MaxPasswordLength = 4096;
@@ -89,7 +90,7 @@ public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle)
         }
 
         var user = pam.UserName!;
-        if (HostAccounts.Find(user) is not { } account)
+        if ((accounts is null ? HostAccounts.Find(user) : accounts.Refresh(user)) is not { } account)
         {
             return new LoginResult(LoginOutcome.Unavailable, null, "Logging in is not possible right now: the account was not found after PAM accepted it.", $"no passwd entry for {user}");
         }

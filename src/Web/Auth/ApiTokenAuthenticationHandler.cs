@@ -13,7 +13,7 @@ namespace Passthru.Web.Auth;
 /// </summary>
 public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ApiTokenStore tokens, HostLogin login)
+    ApiTokenStore tokens, HostLogin login, AccountDirectory accounts)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
@@ -44,7 +44,7 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.Fail("The token is unknown or was revoked.");
         }
 
-        if (HostAccounts.Find(token.Owner) is not { } owner || !login.Policy.Allows(owner))
+        if (await accounts.FindAsync(token.Owner, Context.RequestAborted) is not { } owner || !login.Policy.Allows(owner))
         {
             return AuthenticateResult.Fail($"The token's maker, {token.Owner}, may no longer use Passthru.");
         }

@@ -32,8 +32,9 @@ public static class AuthenticationSetup
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ApiTokenStore>();
         services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionStoreCookieSetup>();
+        services.AddSingleton<AccountDirectory>();
         services.AddSingleton(sp => new HostLogin(PamServices.Resolve(sp.GetRequiredService<IOptions<AuthOptions>>().Value,
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Passthru.Auth")), sp.GetRequiredService<LoginThrottle>()));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Passthru.Auth")), sp.GetRequiredService<LoginThrottle>(), sp.GetRequiredService<AccountDirectory>()));
 
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Login cookie or API token", options =>

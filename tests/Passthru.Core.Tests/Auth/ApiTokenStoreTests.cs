@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using Passthru.Core.Auth;
 using Passthru.Core.History;
@@ -10,7 +11,7 @@ public sealed class ApiTokenStoreTests : IDisposable
     private static readonly Actor Ann = new("ann", "192.0.2.10");
 
     private readonly string _path = Scratch.NewPath("passthru-tokens") + ".db";
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly OperationJournal _journal;
     private readonly ApiTokenStore _store;
 

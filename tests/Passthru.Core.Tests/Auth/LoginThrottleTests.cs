@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using Passthru.Core.Auth;
 using Passthru.TestSupport;
@@ -9,7 +10,7 @@ public sealed class LoginThrottleTests
     private static readonly IPAddress Guesser = IPAddress.Parse("198.51.100.7");
     private static readonly IPAddress Admin = IPAddress.Parse("192.0.2.10");
 
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     [Fact]
     public void AFewTypos_AreFree_ThenEachTryWaitsTwiceAsLong()

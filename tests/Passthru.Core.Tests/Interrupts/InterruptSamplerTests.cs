@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Passthru.Core.Host;
 using Passthru.Core.Interrupts;
 using Passthru.Core.Pci;
@@ -11,7 +12,7 @@ public sealed class InterruptSamplerTests : IDisposable
     private static readonly PciAddress Sound = PciAddress.Parse("0000:00:1b.0");
 
     private readonly string _root = CapturedTrees.Copy("intel-initial");
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly InterruptSampler _sampler;
 
     public InterruptSamplerTests() => _sampler = new InterruptSampler(new HostRoot(_root), _clock);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Globalization;
 using Passthru.Core.Host;
 using Passthru.Core.Interrupts;
@@ -59,7 +60,7 @@ public class NestedGuestInterruptTests
         var root = CapturedTrees.Copy("intel-vfio-guest");
         try
         {
-            var clock = new ManualClock();
+            var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
             using var sampler = new InterruptSampler(new HostRoot(root), clock);
             var host = TreeScan.Scan(root);
             var rates = new List<double>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Passthru.Core.Libvirt;
 using Passthru.Core.Libvirt.Native;
 using Passthru.Core.Pci;
@@ -41,7 +42,7 @@ public sealed class UnavailableTests
     [Fact]
     public async Task Reconnect_AfterAFailure_WaitsForTheRetryPauseThenTriesAgain()
     {
-        var time = new ManualClock(DateTimeOffset.Parse("2025-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2025-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         await using var client = new LibvirtClient(LibvirtTestHost.UnreachableUri, time);
 
         var first = (await client.ListGuestsAsync()).Availability.CheckedAt;

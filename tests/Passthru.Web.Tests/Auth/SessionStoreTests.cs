@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
@@ -9,7 +10,7 @@ namespace Passthru.Web.Tests.Auth;
 
 public sealed class SessionStoreTests
 {
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly SessionStore _store;
 
     public SessionStoreTests() => _store = new SessionStore(_clock, Options.Create(new AuthOptions { SessionIdleMinutes = 60, SessionMaxHours = 12 }));

@@ -27,9 +27,9 @@ public partial class GroupsTable
     [Parameter]
     public GuestsSnapshot? Guests { get; set; }
 
-    /// <summary>Called after a detach or reattach from a group's buttons, so the page rescans. Without it there are no buttons.</summary>
+    /// <summary>Each group's detach and give-back buttons; the page follows their outcome through the live push.</summary>
     [Parameter]
-    public EventCallback OnChanged { get; set; }
+    public bool ShowActions { get; set; }
 
     private IReadOnlyList<Section> Sections => Host.Groups.Count == 0
         ? [new Section(null, "group-none", Host.Devices.Where(d => Filter?.Matches(d) != false).ToArray())]

@@ -38,11 +38,8 @@ public partial class DevicePage : LiveComponentBase
 
     internal async Task LoadAsync() => Show(await Model.ScanAsync());
 
-    private async Task OpenAsync(OperationAction action)
-    {
-        await Dialogs.OpenBindingAsync(action, Device!.Address, null, Device.IdPair);
-        await LoadAsync();
-    }
+    /// <summary>The page follows the outcome through the live push, as it follows a change made anywhere else.</summary>
+    private Task OpenAsync(OperationAction action) => Dialogs.OpenBindingAsync(action, Device!.Address, null, Device.IdPair);
 
     private Task GiveAsync(Guest guest, IReadOnlyList<PciAddress> devices) => Dialogs.OpenAttachAsync(guest.Name, guest.IsActive, devices);
 

@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+
+namespace Passthru.Core.Auth;
+
+/// <summary>
+/// Host accounts for the checks that repeat (every API request with a token, every open tab's
+/// revalidation): each name is looked up at most once per <see cref="Lifetime"/>, off the caller's
+/// thread. The name service may be LDAP or sssd, where a lookup can take seconds; a group change
+/// still counts within a minute. A login itself looks up afresh (<see cref="Refresh"/>).
+/// </summary>
+public sealed class AccountDirectory(TimeProvider time, Func<string, HostAccount?>? lookup = null)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    private readonly Func<string, HostAccount?> _lookup = lookup ?? HostAccounts.Find;
+    private readonly ConcurrentDictionary<string, (HostAccount? Account, DateTimeOffset Until)> _known = new(StringComparer.Ordinal);
+
+    /// <summary>The account, as looked up within the last <see cref="Lifetime"/>; null when there is none.</summary>
+    public async ValueTask<HostAccount?> FindAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (_known.TryGetValue(name, out var known) && known.Until > time.GetUtcNow())
+        {
+            return known.Account;
+        }
+
+        return await Task.Run(() => Refresh(name), cancellationToken);
+    }
+
+    /// <summary>Looks the account up now (blocking) and keeps the answer.</summary>
+    public HostAccount? Refresh(string name)
+    {
+        var account = _lookup(name);
+        _known[name] = (account, time.GetUtcNow() + Lifetime);
+        if (_known.Count > 10_000)
+        {
+            // Names come from logins and token owners, but bound the memory anyway.
+            _known.Clear();
+        }
+
+        return account;
+    }
+}

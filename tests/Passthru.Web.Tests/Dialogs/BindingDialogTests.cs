@@ -80,4 +80,23 @@ public class BindingDialogTests() : PageTestContext(writable: true)
         Assert.Contains("Likely cause: the host root", dialog.Find("#outcome").TextContent, StringComparison.Ordinal);
         Assert.Matches(@"^history\?id=\d+$", dialog.Find("#outcome-history").GetAttribute("href"));
     }
+
+    [Fact]
+    public async Task Run_HostChangedSinceTheDryRun_ShowsTheNewPlanDoesNothingAndAsksAgain()
+    {
+        var dialog = Open(OperationAction.Detach, device: PciAddress.Parse("0000:00:05.0"));
+        dialog.Find("input#override-confirmation").Input("0000:00:05.0");
+        dialog.WaitForAssertion(() => Assert.False(dialog.Find("#binding-run").HasAttribute("disabled")), Timeout);
+
+        // Between the look and the click, the disk's filesystem is mounted a second time: a refusal the person never saw.
+        await File.AppendAllTextAsync(Path.Combine(TreeCopy, "proc/mounts"), "/dev/vda1 /mnt/backup ext4 rw,relatime 0 0\n");
+        dialog.Find("#binding-run").Click();
+
+        dialog.WaitForAssertion(() => Assert.NotEmpty(dialog.FindAll("#binding-plan-changed")), Timeout);
+        Assert.Contains("/dev/vda1 is mounted on /mnt/backup", dialog.Find("#refusals").TextContent, StringComparison.Ordinal);
+        Assert.Empty(dialog.FindAll("#outcome"));
+        Assert.True(dialog.Find("#binding-run").HasAttribute("disabled"));
+        Assert.Empty(await Services.GetRequiredService<OperationJournal>().ListAsync());
+        Assert.Equal("(null)", (await File.ReadAllTextAsync(Path.Combine(TreeCopy, "sys/bus/pci/devices/0000:00:05.0/driver_override"))).Trim());
+    }
 }

@@ -64,4 +64,18 @@ public sealed class GuestAttachDialogTests() : LibvirtPageTestContext((Guest, tr
             dialog.Find("#virsh-command").TextContent.Split('\n')), Timeout);
         Assert.Equal(2, dialog.FindAll("#hostdev-xml pre").Count);
     }
+
+    [Fact]
+    public void Plan_ShowsWhatTheHostLosesWhenTheGuestStarts_AsADetachWould()
+    {
+        var dialog = Open(Guest, "0000:04:00.0", "0000:04:00.1");
+
+        dialog.WaitForAssertion(() => Assert.Equal(2, dialog.FindAll("#attach-plan tbody tr").Count), Timeout);
+        Assert.Contains("When the guest starts", dialog.Find("#attach-plan thead").TextContent, StringComparison.Ordinal);
+        var display = dialog.Find("#attach-plan tr[data-address='0000:04:00.0']");
+        Assert.Contains("bochs-drm", display.TextContent, StringComparison.Ordinal);
+        Assert.Contains("vfio-pci", display.TextContent, StringComparison.Ordinal);
+        Assert.Contains("display", display.QuerySelector(".losses")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("fbcon", dialog.Find("#attach-refusals").TextContent, StringComparison.Ordinal);
+    }
 }

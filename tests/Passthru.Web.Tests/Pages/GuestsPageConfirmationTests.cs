@@ -24,7 +24,7 @@ public sealed class GuestsPageConfirmationTests : LibvirtPageTestContext
     {
         var (dialogs, page) = Open();
 
-        Card(page, "vm-running").QuerySelector("button.force-off")!.Click();
+        ClickLive(() => Card(page, "vm-running").QuerySelector("button.force-off")!);
 
         dialogs.WaitForAssertion(() => Assert.Contains("Force vm-running off?", dialogs.Markup, StringComparison.Ordinal), Timeout);
         Assert.Contains("unsaved work in it is lost", dialogs.Markup, StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed class GuestsPageConfirmationTests : LibvirtPageTestContext
     {
         var (dialogs, page) = Open();
 
-        Card(page, "vm-running").QuerySelector("tr[data-address='0000:04:00.6'] button.remove-device")!.Click();
+        ClickLive(() => Card(page, "vm-running").QuerySelector("tr[data-address='0000:04:00.6'] button.remove-device")!);
 
         dialogs.WaitForAssertion(() => Assert.Contains("Remove 0000:04:00.6 from vm-running?", dialogs.Markup, StringComparison.Ordinal), Timeout);
         Assert.Contains("loses the device at once", dialogs.Markup, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.Rendering;
 using MudBlazor.Services;
 using Passthru.TestSupport;
 
@@ -22,6 +23,9 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
 
     private readonly string? _copy;
 
+    /// <summary>The writable copy the app reads, for a test that changes the host under a page.</summary>
+    protected string TreeCopy => _copy ?? throw new InvalidOperationException("This test class did not ask for a writable tree.");
+
     /// <summary>
     /// How long a page may take to load: a first scan and a new history database, while other test
     /// classes run in parallel on two cores, can take more than bUnit's one-second default.
@@ -31,6 +35,25 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
     protected string DatabasePath { get; } = Scratch.NewPath("passthru-pages") + ".db";
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// Clicks an element found afresh: a live page re-renders every second (interrupt rates), and a click on an
+    /// element from the render before finds its handler gone. Only that is tried again; any other failure is the test's.
+    /// </summary>
+    protected static void ClickLive(Func<AngleSharp.Dom.IElement> find)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                find().Click();
+                return;
+            }
+            catch (UnknownEventHandlerIdException) when (attempt < 5)
+            {
+            }
+        }
+    }
 
     /// <summary>What a test class stops before the services go (the live host's loop, say).</summary>
     protected virtual Task BeforeDisposeAsync() => Task.CompletedTask;

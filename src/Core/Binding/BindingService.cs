@@ -90,49 +90,6 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
     private static string Changed(BindingPlan plan)
         => plan.Refusals.Count > 0 ? $"now {plan.RefusalSummary}" : $"now it would do this. {Describe(plan)}";
 
-    /// <summary>
-    /// At start-up: operations the journal still shows as pending were cut off by a crash or kill.
-    /// Compares each with the devices' real drivers now, and records what was found.
-    /// </summary>
-    public async Task<IReadOnlyList<OperationRecord>> RecoverAsync(CancellationToken cancellationToken = default)
-    {
-        var pending = await journal.PendingAsync(cancellationToken);
-        foreach (var operation in pending)
-        {
-            var now = operation.Devices.ToDictionary(d => d.Address, d => binder.Driver(d.Address));
-            var found = string.Join("; ", operation.Devices.Select(d =>
-                $"{d.Address} on {now[d.Address] ?? "no driver"} (was {d.DriverBefore ?? "no driver"})"));
-            if (operation.Guest is { } guest)
-            {
-                await journal.FinishAsync(operation.Id, OperationStatus.Interrupted,
-                    $"Passthru stopped during this change of guest {guest}, started {operation.StartedAt:u}. Found at restart: {found}. " +
-                    $"Check the guest's definitions (virsh dumpxml {guest}, and with --inactive) before starting it.",
-                    now, cancellationToken);
-                continue;
-            }
-
-            if (operation.Devices.Count == 0)
-            {
-                // A token made or revoked: nothing on the host to compare with.
-                await journal.FinishAsync(operation.Id, OperationStatus.Interrupted,
-                    $"Passthru stopped during this {operation.Action} of {operation.Target}, started {operation.StartedAt:u}; it may or may not have taken effect.",
-                    now, cancellationToken);
-                continue;
-            }
-
-            var expected = operation.Action == OperationAction.Detach ? "vfio-pci" : "its host driver";
-            var complete = operation.Devices.All(d => operation.Action == OperationAction.Detach
-                ? now[d.Address] is { } driver && VfioDrivers.IsVfio(driver)
-                : now[d.Address] is not { } driverAfter || !VfioDrivers.IsVfio(driverAfter));
-            await journal.FinishAsync(operation.Id, OperationStatus.Interrupted,
-                $"Passthru stopped during this {operation.Action.ToString().ToLowerInvariant()}, started {operation.StartedAt:u}. " +
-                $"Found at restart: {found}. {(complete ? $"Every device is on {expected}." : $"Not every device is on {expected}: check them before use.")}",
-                now, cancellationToken);
-        }
-
-        return pending;
-    }
-
     /// <summary>A device a running guest has is not the host's to move: neither to vfio-pci nor back.</summary>
     private async Task<BindingPlan> WithRunningGuestsAsync(BindingPlan plan, CancellationToken cancellationToken)
     {

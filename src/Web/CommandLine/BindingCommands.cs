@@ -23,8 +23,8 @@ internal static class BindingCommands
     {
         await using var services = Services(settings.Configuration);
         _ = services.GetRequiredService<IOptions<PassthruOptions>>().Value;
+        await services.GetRequiredService<OperationRecovery>().RecoverAsync();
         var binding = services.GetRequiredService<BindingService>();
-        await binding.RecoverAsync();
         if (command == "history")
         {
             var records = await services.GetRequiredService<OperationJournal>().ListAsync();
@@ -74,11 +74,6 @@ internal static class BindingCommands
         services.AddSingleton<IValidateOptions<PassthruOptions>, PassthruOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddHostServices();
-        if (LabPause.FromEnvironment() is { } pause)
-        {
-            services.AddSingleton<IBindingProgress>(pause);
-        }
-
         return services.BuildServiceProvider();
     }
 }

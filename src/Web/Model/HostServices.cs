@@ -34,6 +34,7 @@ public static class HostServices
         });
         services.AddSingleton(sp => new HistoryDatabase(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.Database));
         services.AddSingleton<OperationJournal>();
+        services.AddSingleton<OperationRecovery>();
         services.AddSingleton<DeviceInventory>();
         services.AddSingleton(sp => new SysfsBinder(sp.GetRequiredService<HostRoot>(), SysfsBinder.DefaultStepTimeout));
         services.AddSingleton<ILibvirtClient>(sp => new LibvirtClient(

@@ -1,4 +1,3 @@
-using Passthru.Core.Binding;
 using Passthru.Core.History;
 
 namespace Passthru.Web.Model;
@@ -8,13 +7,13 @@ namespace Passthru.Web.Model;
 /// them with the devices' real state and records what was found. A database that cannot be
 /// opened is logged; the dashboard still starts (and binding refuses until it can journal).
 /// </summary>
-public sealed class JournalRecovery(BindingService binding, ILogger<JournalRecovery> logger) : IHostedService
+public sealed class JournalRecovery(OperationRecovery recovery, ILogger<JournalRecovery> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
-            foreach (var operation in await binding.RecoverAsync(cancellationToken))
+            foreach (var operation in await recovery.RecoverAsync(cancellationToken))
             {
                 logger.LogWarning("Operation {Id} ({Action} {Target}) was cut off by a stop; its devices were checked and it is recorded as interrupted.",
                     operation.Id, operation.Action, operation.Target);

@@ -109,7 +109,7 @@ public sealed class BindingServiceFixtureTests : IDisposable
         await journal.BeginAsync(Localhost, OperationAction.Detach, Solo.ToString(), false,
             [new OperationDevice(Solo, "8086", "293e", 8, "snd_hda_intel")]);
 
-        var (restarted, _) = Create();
+        var restarted = new OperationRecovery(new OperationJournal(new HistoryDatabase(_database), TimeProvider.System), new HostRoot(_tree));
         var recovered = Assert.Single(await restarted.RecoverAsync());
 
         var record = Assert.Single(await journal.ListAsync());

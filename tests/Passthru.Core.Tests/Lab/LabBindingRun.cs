@@ -28,7 +28,7 @@ public sealed class LabBindingRun
         }
 
         Directory.CreateDirectory(Output);
-        File.WriteAllText(Path.Combine(Output, "lab-script.sh"), Script(Path.GetFullPath(app)));
+        File.WriteAllText(Path.Combine(Output, "lab-script.sh"), Script(Path.GetFullPath(app), LabTools));
         var start = new ProcessStartInfo(Path.Combine(RepositoryPaths.Root, "tests/lab/run.sh"), ["script", Output])
         {
             RedirectStandardOutput = true,
@@ -77,10 +77,14 @@ public sealed class LabBindingRun
         return File.ReadAllText(path);
     }
 
-    private static string Script(string app) => $$"""
+    /// <summary>The fault-injection tool (tests/Passthru.LabTools), built beside this test project in the same configuration.</summary>
+    private static string LabTools => Path.Combine(AppContext.BaseDirectory.Replace("Passthru.Core.Tests", "Passthru.LabTools", StringComparison.Ordinal), "Passthru.LabTools");
+
+    private static string Script(string app, string labTools) => $$"""
         # Written by LabBindingRun: runs in the guest (busybox sh), with guestlib.sh loaded.
         lab_host_chroot
         APP={{app}}
+        LABTOOLS={{labTools}}
         snap() {
             for d in {{string.Join(" ", Watched)}}; do
                 l=$(readlink /sys/bus/pci/devices/$d/driver); echo "$d ${l##*/}"
@@ -114,7 +118,7 @@ public sealed class LabBindingRun
 
         # Killed between two steps: the next start must find the operation and say what it found.
         # (--force: the guest's e1000 at 03:02.0 carries an IPv6 default route, which the rules protect.)
-        chroot /host env {{"PASSTHRU_LAB_PAUSE_MARKER"}}=/tmp/paused "$APP" detach --group 11 --force --Passthru:Database /tmp/passthru.db > /out/08-killed.json 2> /out/08-killed.err &
+        chroot /host "$LABTOOLS" detach-and-pause 11 /tmp/passthru.db /tmp/paused > /out/08-killed.json 2> /out/08-killed.err &
         victim=$!
         for i in $(seq 1 120); do [ -f /host/tmp/paused ] && break; sleep 0.5; done
         kill -9 $victim; wait $victim 2>/dev/null

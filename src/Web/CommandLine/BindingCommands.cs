@@ -17,7 +17,7 @@ namespace Passthru.Web.CommandLine;
 internal static class BindingCommands
 {
     public static readonly string[] Switches = ["dry-run", "force"];
-    public static readonly string[] Valued = ["group", "expect"];
+    public static readonly string[] Valued = ["group", "expect", "plan"];
 
     public static async Task<int> RunAsync(string command, CommandArguments arguments, CommandSettings settings, TextWriter output)
     {
@@ -57,12 +57,12 @@ internal static class BindingCommands
         }
         else
         {
-            throw new UsageException($"usage: {action.ToString().ToLowerInvariant()} ADDRESS | --group N  [--dry-run] [--force] [--expect VVVV:DDDD] [--host-root DIR]");
+            throw new UsageException($"usage: {action.ToString().ToLowerInvariant()} ADDRESS | --group N  [--dry-run] [--force] [--expect VVVV:DDDD] [--plan FINGERPRINT] [--host-root DIR]");
         }
 
         var expected = device is { } d && arguments.Value("expect") is { } ids ? new Dictionary<PciAddress, string> { [d] = ids } : null;
         return new BindingRequest(action, device, group, new Actor($"{Environment.UserName} (command line)", null),
-            DryRun: arguments.Has("dry-run"), Force: arguments.Has("force"), ExpectedIds: expected);
+            DryRun: arguments.Has("dry-run"), Force: arguments.Has("force"), ExpectedIds: expected, SeenPlan: arguments.Value("plan"));
     }
 
     private static ServiceProvider Services(IConfiguration configuration)

@@ -32,8 +32,8 @@ public static class HostCommands
         ("scan", "scan [--json]", "IOMMU groups, devices, drivers and whether each can be passed to a guest (a table, or JSON)"),
         ("check", "check [--json]", "the host checks with reasons and fixes; exit code 1 when one fails"),
         ("capture", "capture OUTPUT.tar.gz [--json]", "archive what Passthru reads of this host, for a bug report (open it with --host-root)"),
-        ("detach", "detach ADDRESS | --group N [--dry-run] [--force] [--expect VVVV:DDDD]", "give a device or a group to vfio-pci (JSON)"),
-        ("reattach", "reattach ADDRESS | --group N [--dry-run] [--force]", "give it back to its host driver (JSON)"),
+        ("detach", "detach ADDRESS | --group N [--dry-run] [--force] [--expect VVVV:DDDD] [--plan FINGERPRINT]", "give a device or a group to vfio-pci (JSON)"),
+        ("reattach", "reattach ADDRESS | --group N [--dry-run] [--force] [--plan FINGERPRINT]", "give it back to its host driver (JSON)"),
         ("history", "history", "every detach and reattach, newest first (JSON)"),
         ("help", "help", "this list"),
     ];

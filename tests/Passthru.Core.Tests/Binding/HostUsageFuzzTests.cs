@@ -18,8 +18,8 @@ public class HostUsageFuzzTests
         var swaps = Seeds("proc/swaps");
         await Fuzz.RunAsync(seed: 51, iterations: 3000, random => (Mutate(mounts, random), Mutate(swaps, random)), files =>
         {
-            Assert.InRange(HostUsage.ProcMounts(files.Item1).Count, 0, files.Item1.Count(c => c == '\n') + 1);
-            Assert.InRange(HostUsage.ProcSwaps(files.Item2).Count, 0, files.Item2.Count(c => c == '\n') + 1);
+            Assert.InRange(MountTable.ParseMounts(files.Item1).Count, 0, files.Item1.Count(c => c == '\n') + 1);
+            Assert.InRange(MountTable.ParseSwaps(files.Item2).Count, 0, files.Item2.Count(c => c == '\n') + 1);
         });
     }
 
@@ -32,8 +32,8 @@ public class HostUsageFuzzTests
         var fibTrie = Seeds("proc/net/fib_trie");
         await Fuzz.RunAsync(seed: 52, iterations: 3000, random => (Mutate(route, random), Mutate(ipv6Route, random), Mutate(ifInet6, random), Mutate(fibTrie, random)), files =>
         {
-            _ = HostUsage.DefaultRoutes(files.Item1, files.Item2);
-            _ = HostUsage.InterfaceAddresses(files.Item3, files.Item4, files.Item1);
+            _ = ProcNetTables.Routes(files.Item1, files.Item2);
+            _ = ProcNetTables.InterfaceAddresses(files.Item3, files.Item4, files.Item1);
         });
     }
 
@@ -48,7 +48,7 @@ public class HostUsageFuzzTests
     public void ProcSwaps_LineOfBlanks_IsSkipped()
     {
         // Found by fuzzing (seed 51): a line with only blanks threw IndexOutOfRangeException.
-        Assert.Equal(["/dev/vda2"], HostUsage.ProcSwaps("Filename\tType\tSize\tUsed\tPriority\n \t\n/dev/vda2 partition 16380 0 -2\n"));
+        Assert.Equal(["/dev/vda2"], MountTable.ParseSwaps("Filename\tType\tSize\tUsed\tPriority\n \t\n/dev/vda2 partition 16380 0 -2\n"));
     }
 
     [Theory]
@@ -58,10 +58,9 @@ public class HostUsageFuzzTests
     public void InterfaceAddresses_LineThatIsNotHex_IsSkippedAndTheOthersKept(string damaged)
     {
         // Found by fuzzing (seed 52).
-        var addresses = HostUsage.InterfaceAddresses($"{damaged}\nfe80000000000000505400fffe123457 04 40 20 80     eth2\n", null, null);
+        var addresses = ProcNetTables.InterfaceAddresses($"{damaged}\nfe80000000000000505400fffe123457 04 40 20 80     eth2\n", null, null);
 
-        Assert.Equal(["fe80::5054:ff:fe12:3457/64"], addresses["eth2"]);
-        Assert.Empty(addresses["eth0"]);
+        Assert.Equal(["eth2 fe80::5054:ff:fe12:3457/64"], addresses.Select(a => $"{a.Interface} {a}"));
     }
 
     /// <summary>The file from every captured tree, and this machine's own (a newer kernel, real routes).</summary>

@@ -16,23 +16,21 @@ namespace Passthru.Core.Binding;
 public sealed class HostUsage
 {
     private readonly HostReader _host;
-    private readonly IReadOnlyList<Mount> _mounts;
-    private readonly IReadOnlySet<string> _swaps;
+    private readonly BlockDevices _blocks;
+    private readonly MountedFilesystems _filesystems;
     private readonly IReadOnlySet<string> _defaultRouteInterfaces;
     private readonly ILookup<string, InterfaceAddress> _addresses;
-    private readonly IReadOnlyList<(string Target, string Name)> _blockLinks;
     private readonly IReadOnlySet<PciAddress> _keyboardControllers;
     private readonly bool _framebufferConsoleBound;
 
     private HostUsage(HostRoot root)
     {
         _host = new HostReader(root);
-        _mounts = MountTable.ParseMounts(_host.Read("proc/mounts"));
-        _swaps = MountTable.ParseSwaps(_host.Read("proc/swaps"));
+        _blocks = new BlockDevices(_host);
+        _filesystems = MountedFilesystems.Read(_host, _blocks);
         var route = _host.Read("proc/net/route");
         _defaultRouteInterfaces = ProcNetTables.Routes(route, _host.Read("proc/net/ipv6_route")).Where(r => r.IsDefault).Select(r => r.Interface).ToHashSet(StringComparer.Ordinal);
         _addresses = ProcNetTables.InterfaceAddresses(_host.Read("proc/net/if_inet6"), _host.Read("proc/net/fib_trie"), route).ToLookup(a => a.Interface, StringComparer.Ordinal);
-        _blockLinks = ClassLinks("sys/class/block");
         _keyboardControllers = KeyboardControllers(_host.Read("proc/bus/input/devices"));
         _framebufferConsoleBound = FramebufferConsoleBound();
     }
@@ -82,20 +80,9 @@ public sealed class HostUsage
 
     private HostLoss Disk(string disk)
     {
-        var names = BlockNamesOf(disk);
-        var inUse = new List<string>();
-        foreach (var (_, mountPoint, _, source) in _mounts)
-        {
-            if (names.Any(n => source == $"/dev/{n.Kernel}" || (n.Mapper is not null && source == $"/dev/mapper/{n.Mapper}")))
-            {
-                inUse.Add($"{source} is mounted on {mountPoint}");
-            }
-        }
-
-        inUse.AddRange(names.Where(n => _swaps.Contains($"/dev/{n.Kernel}")).Select(n => $"/dev/{n.Kernel} is active swap"));
-        var partitions = names.Select(n => n.Kernel).Where(n => n != disk).Order(StringComparer.Ordinal).ToArray();
+        var partitions = _blocks.NamesAbove(disk).Select(n => n.Kernel).Where(n => n != disk).Order(StringComparer.Ordinal).ToArray();
         return new HostLoss(HostLossKind.Disk, disk,
-            partitions.Length == 0 ? $"disk {disk}" : $"disk {disk} ({string.Join(", ", partitions)})", inUse);
+            partitions.Length == 0 ? $"disk {disk}" : $"disk {disk} ({string.Join(", ", partitions)})", _filesystems.On(disk));
     }
 
     private HostLoss Network(string name)
@@ -104,25 +91,6 @@ public sealed class HostUsage
         var inUse = _defaultRouteInterfaces.Contains(name) ? new[] { $"{name} carries the default route" } : [];
         return new HostLoss(HostLossKind.Network, name,
             addresses.Length == 0 ? $"network interface {name}" : $"network interface {name} ({string.Join(", ", addresses)})", inUse);
-    }
-
-    /// <summary>A disk's own name, its partitions, and what stacks on them (LVM, dm-crypt, md), each with its device-mapper name.</summary>
-    private List<(string Kernel, string? Mapper)> BlockNamesOf(string disk)
-    {
-        var names = new List<(string, string?)> { (disk, null) };
-        names.AddRange(_blockLinks.Where(l => l.Target.Contains($"/{disk}/", StringComparison.Ordinal)).Select(l => (l.Name, (string?)null)));
-        for (var i = 0; i < names.Count && i < 64; i++)
-        {
-            foreach (var holder in _host.List($"sys/class/block/{names[i].Item1}/holders"))
-            {
-                if (names.All(n => n.Item1 != holder))
-                {
-                    names.Add((holder, _host.ReadTrimmed($"sys/class/block/{holder}/dm/name")));
-                }
-            }
-        }
-
-        return names;
     }
 
     /// <summary>Controllers a keyboard hangs off: /proc/bus/input/devices entries with the kbd handler, by the last PCI address of their sysfs path.</summary>
@@ -152,7 +120,4 @@ public sealed class HostUsage
         => _host.List("sys/devices/virtual/vtconsole").Any(console =>
             _host.ReadTrimmed($"sys/devices/virtual/vtconsole/{console}/name")?.Contains("frame buffer", StringComparison.Ordinal) == true
             && _host.ReadTrimmed($"sys/devices/virtual/vtconsole/{console}/bind") == "1");
-
-    private IReadOnlyList<(string Target, string Name)> ClassLinks(string directory)
-        => _host.List(directory).Select(name => (_host.LinkTarget($"{directory}/{name}") ?? "", name)).ToArray();
 }

@@ -7,39 +7,40 @@ using Passthru.Core.Scanning;
 namespace Passthru.Core.Binding;
 
 /// <summary>
-/// What the host uses through each PCI function, in the detail a refusal or a dry run needs:
-/// which filesystems are mounted from a disk (partitions and device-mapper holders included), which
-/// swap is active, which interface carries the default route and which addresses it has, whether
-/// the console is on the boot display, which controller a keyboard hangs off. Read from procfs and
-/// sysfs under the host root, so captured trees (with mounts, swaps and routes as files) test it.
+/// What the host uses through each PCI function, in the detail a refusal or a dry run needs: what is
+/// mounted or swapping on a disk, whatever is stacked between (<see cref="MountedFilesystems"/>); what a
+/// NIC carries, itself or through the bridge, bond or VLAN on it (<see cref="NetworkUse"/>); whether the
+/// console is on the boot display; which controller a keyboard hangs off. Read from procfs, sysfs and
+/// udev's database under the host root, so captured trees (with mounts, swaps and routes as files) test it.
 /// </summary>
 public sealed class HostUsage
 {
     private readonly HostReader _host;
     private readonly BlockDevices _blocks;
     private readonly MountedFilesystems _filesystems;
-    private readonly IReadOnlySet<string> _defaultRouteInterfaces;
-    private readonly ILookup<string, InterfaceAddress> _addresses;
+    private readonly NetworkUse _network;
     private readonly IReadOnlySet<PciAddress> _keyboardControllers;
     private readonly bool _framebufferConsoleBound;
 
-    private HostUsage(HostRoot root)
+    private HostUsage(HostRoot root, IReadOnlyDictionary<string, IReadOnlyList<string>>? bridgeUsers)
     {
         _host = new HostReader(root);
         _blocks = new BlockDevices(_host);
         _filesystems = MountedFilesystems.Read(_host, _blocks);
-        var route = _host.Read("proc/net/route");
-        _defaultRouteInterfaces = ProcNetTables.Routes(route, _host.Read("proc/net/ipv6_route")).Where(r => r.IsDefault).Select(r => r.Interface).ToHashSet(StringComparer.Ordinal);
-        _addresses = ProcNetTables.InterfaceAddresses(_host.Read("proc/net/if_inet6"), _host.Read("proc/net/fib_trie"), route).ToLookup(a => a.Interface, StringComparer.Ordinal);
+        _network = NetworkUse.Read(_host, bridgeUsers);
         _keyboardControllers = KeyboardControllers(_host.Read("proc/bus/input/devices"));
         _framebufferConsoleBound = FramebufferConsoleBound();
     }
 
-    public static HostUsage Read(HostRoot root) => new(root);
+    /// <summary>Reads what the host uses now.</summary>
+    /// <param name="bridgeUsers">
+    /// Which guests use each host bridge (bridge name → guest names, e.g. <c>GuestsSnapshot.BridgeUsers()</c>):
+    /// a refusal to take a port of that bridge names them. Without it, bridges are still refused, their guests unnamed.
+    /// </param>
+    public static HostUsage Read(HostRoot root, IReadOnlyDictionary<string, IReadOnlyList<string>>? bridgeUsers = null) => new(root, bridgeUsers);
 
     /// <summary>The interfaces that own an address (the dashboard's own connection, say).</summary>
-    public IEnumerable<string> InterfacesWith(IPAddress address)
-        => _addresses.Where(g => g.Any(a => a.Address.Equals(address))).Select(g => g.Key);
+    public IEnumerable<string> InterfacesWith(IPAddress address) => _network.InterfacesWith(address);
 
     /// <summary>Everything the host would lose if this function left its driver.</summary>
     public IReadOnlyList<HostLoss> LossesThrough(PciDevice device)
@@ -87,10 +88,9 @@ public sealed class HostUsage
 
     private HostLoss Network(string name)
     {
-        var addresses = _addresses[name].ToArray();
-        var inUse = _defaultRouteInterfaces.Contains(name) ? new[] { $"{name} carries the default route" } : [];
+        var addresses = _network.AddressesOf(name);
         return new HostLoss(HostLossKind.Network, name,
-            addresses.Length == 0 ? $"network interface {name}" : $"network interface {name} ({string.Join(", ", addresses)})", inUse);
+            addresses.Count == 0 ? $"network interface {name}" : $"network interface {name} ({string.Join(", ", addresses)})", _network.InUse(name));
     }
 
     /// <summary>Controllers a keyboard hangs off: /proc/bus/input/devices entries with the kbd handler, by the last PCI address of their sysfs path.</summary>

@@ -36,12 +36,14 @@ internal static class ProcNetTables
     private const uint RouteCache = 0x01000000;    // RTF_CACHE: a cloned entry, not configuration
     private const uint RouteLocal = 0x80000000;    // RTF_LOCAL: the host's own address, which the address table already holds
 
+    private static readonly IPNetwork IPv4LinkLocal = IPNetwork.Parse("169.254.0.0/16");
+
     private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <summary>
     /// The routes that say an interface carries traffic: /proc/net/route (IPv4, the main table) and
-    /// /proc/net/ipv6_route, less what the kernel adds to every interface that is up (fe80::/64, ff00::/8),
-    /// the entries for the host's own addresses, and the reject routes on lo.
+    /// /proc/net/ipv6_route, less what an interface gets by itself (fe80::/64 and ff00::/8 from the kernel,
+    /// 169.254.0.0/16 from zeroconf), the entries for the host's own addresses, and the reject routes on lo.
     /// </summary>
     public static IReadOnlyList<InterfaceRoute> Routes(string? ipv4, string? ipv6)
     {
@@ -50,7 +52,8 @@ internal static class ProcNetTables
         {
             if (Hex(fields[1]) is { } destination && Hex(fields[2]) is { } gateway && Hex(fields[3]) is { } flags && Hex(fields[7]) is { } mask
                 && (flags & RouteReject) == 0
-                && TryNetwork(new IPAddress(BitConverter.GetBytes(destination)), System.Numerics.BitOperations.PopCount(mask), out var network))
+                && TryNetwork(new IPAddress(BitConverter.GetBytes(destination)), System.Numerics.BitOperations.PopCount(mask), out var network)
+                && !(network.PrefixLength >= 16 && IPv4LinkLocal.Contains(network.BaseAddress)))
             {
                 // The kernel prints these words in host byte order; their bytes in memory are the address in network order.
                 var via = (flags & RouteGateway) != 0 && gateway != 0 ? new IPAddress(BitConverter.GetBytes(gateway)) : null;

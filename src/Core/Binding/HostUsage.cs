@@ -39,7 +39,7 @@ public sealed class HostUsage
     /// </param>
     public static HostUsage Read(HostRoot root, IReadOnlyDictionary<string, IReadOnlyList<string>>? bridgeUsers = null) => new(root, bridgeUsers);
 
-    /// <summary>The interfaces that own an address (the dashboard's own connection, say).</summary>
+    /// <summary>The interfaces traffic to an address (the dashboard's own connection, say) runs through: its owner and the NICs under it.</summary>
     public IEnumerable<string> InterfacesWith(IPAddress address) => _network.InterfacesWith(address);
 
     /// <summary>Everything the host would lose if this function left its driver.</summary>

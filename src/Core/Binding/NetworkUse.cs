@@ -14,6 +14,9 @@ internal sealed class NetworkUse
     /// <summary>Deeper than any real stack (a NIC in a bond, a VLAN on it, in a bridge is three).</summary>
     private const int MaxDepth = 8;
 
+    /// <summary>More interfaces under one address than any host has; a loop in a damaged tree ends here.</summary>
+    private const int MaxDevices = 64;
+
     /// <summary>Routes or addresses named in a refusal before the rest are counted.</summary>
     private const int Shown = 4;
 
@@ -38,9 +41,26 @@ internal sealed class NetworkUse
     /// <summary>Every address of the interface, link-local ones included (the dry run shows them all).</summary>
     public IReadOnlyList<InterfaceAddress> AddressesOf(string name) => _addresses[name].ToArray();
 
-    /// <summary>The interfaces that own an address.</summary>
-    public IEnumerable<string> InterfacesWith(IPAddress address)
-        => _addresses.Where(g => g.Any(a => a.Address.Equals(address))).Select(g => g.Key);
+    /// <summary>
+    /// The interfaces traffic to an address runs through: those that own it, and what is under them in
+    /// turn (a bridge's ports, a bond's members, a VLAN's link, by their <c>lower_*</c> links). The NIC
+    /// under the bridge the dashboard is reached through carries the dashboard's connection as surely as
+    /// an interface that owns the address.
+    /// </summary>
+    public IReadOnlyList<string> InterfacesWith(IPAddress address)
+    {
+        var found = _addresses.Where(g => g.Any(a => a.Address.Equals(address))).Select(g => g.Key).ToList();
+        for (var i = 0; i < found.Count && found.Count < MaxDevices; i++)
+        {
+            found.AddRange(_host.List($"sys/class/net/{found[i]}")
+                .Where(e => e.StartsWith("lower_", StringComparison.Ordinal))
+                .Select(e => e["lower_".Length..])
+                .Where(lower => HostReader.IsName(lower) && !found.Contains(lower, StringComparer.Ordinal))
+                .Order(StringComparer.Ordinal));
+        }
+
+        return found;
+    }
 
     /// <summary>Why the host needs this NIC: its own routes and addresses, each stack on it that has a role, and the guests of its bridges.</summary>
     public IReadOnlyList<string> InUse(string nic)

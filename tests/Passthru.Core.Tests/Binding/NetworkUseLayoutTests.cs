@@ -50,6 +50,22 @@ public sealed class NetworkUseLayoutTests : IDisposable
     }
 
     [Fact]
+    public void Detach_ProxmoxBridgePortTheDashboardIsReachedThrough_IsRefusedEvenForced()
+    {
+        // The dashboard is reached at vmbr0's address: its traffic runs through eth1, the bridge's port.
+        HostLayouts.VirtualNetDevice(_tree, "vmbr0", "bridge", ifIndex: 6);
+        HostLayouts.Enslave(_tree, "eth1", "vmbr0");
+        HostLayouts.Routes(_tree, ("vmbr0", "0.0.0.0/0", "192.168.1.1"), ("vmbr0", "192.168.1.0/24", null));
+        HostLayouts.LocalAddresses(_tree, "192.168.1.10");
+
+        var plan = PlanDetach(connection: IPAddress.Parse("192.168.1.10"));
+
+        Assert.Contains(plan.Refusals, r => r.Kind == RefusalKind.DashboardConnection && !r.CanOverride
+            && r.Reason.Contains("carries eth1, the interface this dashboard is reached through", StringComparison.Ordinal));
+        Assert.True(plan.IsRefused(force: true));
+    }
+
+    [Fact]
     public void Detach_BondMemberOnIntelInitial_IsRefusedNamingTheBondsAddress()
     {
         // eth1 and eth0 bonded (active-backup) as bond0, which has the host's storage network address but no default route.

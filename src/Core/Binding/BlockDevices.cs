@@ -1,9 +1,13 @@
+using System.Collections.Concurrent;
+
 namespace Passthru.Core.Binding;
 
 /// <summary>
 /// The host's block devices as sysfs links them: which device a device number or a /dev path names,
 /// what a device is built on (its <c>slaves/</c>: LVM, dm-crypt, md, multipath), which disk a partition
-/// is on, and what is built on a disk (its partitions and their <c>holders/</c>).
+/// is on, and what is built on a disk (its partitions and their <c>holders/</c>). Answers are kept: one
+/// instance reads one moment of the host, and a page asks about every disk against every mount. The
+/// caches take concurrent readers, as HostUsage did when it read everything up front.
 /// </summary>
 internal sealed class BlockDevices(HostReader host)
 {
@@ -13,6 +17,9 @@ internal sealed class BlockDevices(HostReader host)
     private Dictionary<string, string>? _byNumber;
     private Dictionary<string, string>? _byMapperName;
     private IReadOnlyList<(string Target, string Name)>? _classLinks;
+    private readonly ConcurrentDictionary<string, string?> _names = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<(string Disk, IReadOnlyList<string> Members)>> _disks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<(string Kernel, string? Mapper)>> _above = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The device at a device number (<c>254:1</c> → <c>vda1</c>): /sys/dev/block/MAJ:MIN links to its
@@ -25,9 +32,15 @@ internal sealed class BlockDevices(HostReader host)
             return null;
         }
 
-        return host.RealDirectory($"sys/dev/block/{deviceNumber}") is { } directory && Path.GetFileName(directory) is { } name && HostReader.IsName(name)
-            ? name
-            : ByNumber().GetValueOrDefault(deviceNumber);
+        if (!_names.TryGetValue(deviceNumber, out var name))
+        {
+            _names[deviceNumber] = name = host.RealDirectory($"sys/dev/block/{deviceNumber}") is { } directory
+                && Path.GetFileName(directory) is { } linked && HostReader.IsName(linked)
+                    ? linked
+                    : ByNumber().GetValueOrDefault(deviceNumber);
+        }
+
+        return name;
     }
 
     /// <summary>
@@ -53,6 +66,11 @@ internal sealed class BlockDevices(HostReader host)
     /// </summary>
     public IReadOnlyList<(string Disk, IReadOnlyList<string> Members)> DisksUnder(string name)
     {
+        if (_disks.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
         var bottom = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal) { name };
         var queue = new Queue<string>([name]);
@@ -70,7 +88,7 @@ internal sealed class BlockDevices(HostReader host)
             }
         }
 
-        return bottom.GroupBy(DiskOf, StringComparer.Ordinal)
+        return _disks[name] = bottom.GroupBy(DiskOf, StringComparer.Ordinal)
             .Select(members => (members.Key, (IReadOnlyList<string>)members.ToArray()))
             .ToArray();
     }
@@ -86,6 +104,11 @@ internal sealed class BlockDevices(HostReader host)
     /// <summary>A disk's own name, its partitions, and what stacks on them (LVM, dm-crypt, md), each with its device-mapper name.</summary>
     public IReadOnlyList<(string Kernel, string? Mapper)> NamesAbove(string disk)
     {
+        if (_above.TryGetValue(disk, out var known))
+        {
+            return known;
+        }
+
         _classLinks ??= host.List("sys/class/block").Select(name => (host.LinkTarget($"sys/class/block/{name}") ?? "", name)).ToArray();
         var names = new List<(string Kernel, string? Mapper)> { (disk, null) };
         names.AddRange(_classLinks.Where(l => l.Target.Contains($"/{disk}/", StringComparison.Ordinal)).Select(l => (l.Name, (string?)null)));
@@ -100,7 +123,7 @@ internal sealed class BlockDevices(HostReader host)
             }
         }
 
-        return names;
+        return _above[disk] = names;
     }
 
     /// <summary>Every block device by its <c>dev</c> attribute (<c>MAJ:MIN</c>), read once when first needed.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Passthru.Core.Host;
 using Passthru.Core.Pci;

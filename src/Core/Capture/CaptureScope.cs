@@ -30,6 +30,9 @@ public static class CaptureScope
     internal static readonly IReadOnlyList<string> ProcFiles =
         ["cmdline", "cpuinfo", "interrupts", "version", "swaps", "net/route", "net/ipv6_route", "net/if_inet6", "net/fib_trie", "bus/input/devices"];
 
+    /// <summary>The udev properties blkid writes that the host-use rules read (ZFS pool members by label); the rest stays out.</summary>
+    internal static readonly IReadOnlyList<string> UdevKeys = ["E:ID_FS_TYPE=", "E:ID_FS_LABEL=", "E:ID_FS_UUID="];
+
     /// <summary>The host classes whose members tell what the host uses through a PCI function (HostInterfaceIndex).</summary>
     internal static readonly IReadOnlyList<string> HostInterfaceClasses = ["block", "net", "drm", "sound"];
 
@@ -41,9 +44,13 @@ public static class CaptureScope
         "sys/bus/pci/drivers/*/ (their device and module links), sys/bus/pci/slots/*/address",
         "sys/kernel/iommu_groups/N/{type,reserved_regions,devices/}",
         "sys/class/{iommu,block,net,drm,sound,vtconsole}/* (links) and the directories they point to; of block devices " +
-            "partition, holders/ and dm/name; of consoles name and bind",
+            "partition, dev, holders/, slaves/ and dm/name; of network interfaces the master, upper_* and lower_* links, the " +
+            "bridge/, bonding/, brport/ and bonding_slave/ directories (empty) and uevent's DEVTYPE line; of consoles name and bind",
+        "sys/dev/block/* (links from device numbers to block devices), sys/fs/btrfs/*/devices/* (links to each filesystem's devices)",
+        "run/udev/data/b* (block devices' entries): only their " + string.Join(", ", UdevKeys.Select(k => k[2..^1])) + " lines",
         "sys/module/vfio*/ with parameters/, sys/fs/selinux/enforce",
-        "proc/" + string.Join(", proc/", ProcFiles) + ", and the lines of proc/mounts whose source is a /dev/ device",
+        "proc/" + string.Join(", proc/", ProcFiles) + ", the lines of proc/mounts whose source is a /dev/ device, and the lines of " +
+            "proc/self/mountinfo (stored there, without the PID) of block devices, ZFS and btrfs",
         "etc/os-release (a link is kept, with its target), usr/lib/os-release, the pci.ids Passthru uses under the host root",
         "empty placeholders, with their modes: dev/vfio/* (the group nodes), usr/sbin/proxmox-boot-tool; the directory etc/pve, empty",
     ];
@@ -57,6 +64,7 @@ public static class CaptureScope
         "everything else in a device's directory (power/, link/, statistics, a NIC's address, a display's EDID, USB serial numbers): not read by Passthru",
         "dev/vfio/*: recreated as empty files, never opened (opening a group node claims the group)",
         "etc/pve: only its presence (it holds the Proxmox cluster's keys); proc/PID, environ, /etc/shadow, keys: never read",
-        "proc/mounts lines of network and virtual file systems (servers and user names): the host-use rules match only /dev/ sources",
+        "proc/mounts and mountinfo lines of network and virtual file systems (servers and user names): the host-use rules match only block devices, ZFS and btrfs",
+        "the rest of udev's database (serial numbers, device paths, other properties), and other directories' contents under sys/fs/btrfs",
     ];
 }

@@ -13,7 +13,7 @@ namespace Passthru.Core.Capture;
 /// kernel's relative target (procfs' links into /proc/self are the exception: see <see cref="Proc"/>).
 /// A file whose read fails is left out and listed, never guessed.
 /// </summary>
-internal sealed class CaptureWalker(HostRoot root, CaptureTree tree)
+internal sealed partial class CaptureWalker(HostRoot root, CaptureTree tree)
 {
     /// <summary>Grows to the largest file read (pci.ids); one per capture.</summary>
     private byte[] _buffer = new byte[16 * 1024];
@@ -26,12 +26,18 @@ internal sealed class CaptureWalker(HostRoot root, CaptureTree tree)
         ClassMembers("sys/class/iommu", _ => { });
         foreach (var className in CaptureScope.HostInterfaceClasses)
         {
-            ClassMembers($"sys/class/{className}", className == "block" ? BlockDevice : _ => { });
+            ClassMembers($"sys/class/{className}", className switch
+            {
+                "block" => BlockDevice,
+                "net" => NetDevice,
+                _ => _ => { },
+            });
         }
 
         Consoles();
         VfioModulesAndSelinux();
         Proc();
+        MountsByDevice();
         Distribution();
         VfioNodes();
         PciIds();
@@ -136,22 +142,6 @@ internal sealed class CaptureWalker(HostRoot root, CaptureTree tree)
                 member(relative);
             }
         }
-    }
-
-    /// <summary>What the host-use rules read of a disk: whether it is a partition, and what stacks on it (LVM, dm-crypt) by name.</summary>
-    private void BlockDevice(string directory)
-    {
-        CopyFiles(directory, ["partition"]);
-        if (Directory.Exists(root.Resolve($"{directory}/holders")))
-        {
-            tree.AddDirectory($"{directory}/holders");
-            foreach (var holder in List($"{directory}/holders").Where(e => e.IsLink))
-            {
-                AddLink($"{directory}/holders/{holder.Name}");
-            }
-        }
-
-        CopyFiles($"{directory}/dm", ["name"]);
     }
 
     /// <summary>Whether the framebuffer console is bound (the boot display rule).</summary>

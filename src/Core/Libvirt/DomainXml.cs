@@ -4,12 +4,16 @@ using Passthru.Core.Pci;
 
 namespace Passthru.Core.Libvirt;
 
-/// <summary>What this dashboard reads from a domain's XML: its name, UUID and host PCI functions.</summary>
-internal sealed record DomainDescription(string Name, Guid? Uuid, IReadOnlyList<GuestHostDevice> HostDevices, IReadOnlyList<string> Warnings);
+/// <summary>What this dashboard reads from a domain's XML: its name, UUID, host PCI functions and the host bridges its interfaces use.</summary>
+internal sealed record DomainDescription(string Name, Guid? Uuid, IReadOnlyList<GuestHostDevice> HostDevices, IReadOnlyList<string> Warnings)
+{
+    /// <summary>Host bridges the domain's network interfaces are plugged into (<c>vmbr0</c>), each once, in document order.</summary>
+    public IReadOnlyList<string> Bridges { get; init; } = [];
+}
 
 /// <summary>
-/// Reads the PCI hostdevs of a domain XML (live or persistent). Kept apart from libvirt so it can be
-/// tested on captured and hand-written XML, malformed included.
+/// Reads the PCI hostdevs and bridged interfaces of a domain XML (live or persistent). Kept apart from
+/// libvirt so it can be tested on captured and hand-written XML, malformed included.
 /// </summary>
 internal static class DomainXml
 {
@@ -42,7 +46,7 @@ internal static class DomainXml
             }
         }
 
-        return new DomainDescription(name, uuid, devices, warnings);
+        return new DomainDescription(name, uuid, devices, warnings) { Bridges = InterfaceBridges.Read(root, warnings) };
     }
 
     private static bool ReadHostDevice(XElement element, out GuestHostDevice device, out string problem)

@@ -23,6 +23,12 @@ public sealed record Guest
     /// <summary>From the persistent definition (<c>VIR_DOMAIN_XML_INACTIVE</c>); empty for a transient guest.</summary>
     public required IReadOnlyList<GuestHostDevice> PersistentHostDevices { get; init; }
 
+    /// <summary>
+    /// Host bridges the interfaces of either definition use (<c>vmbr0</c>), each once: a stopped guest
+    /// loses its network as surely as a running one when the NIC under the bridge leaves the host.
+    /// </summary>
+    public IReadOnlyList<string> Bridges { get; init; } = [];
+
     /// <summary>What could not be read about this guest (an unreadable definition); the rest of the record is still right.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 

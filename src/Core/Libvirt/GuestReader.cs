@@ -89,6 +89,8 @@ internal static class GuestReader
         var active = DomainCalls.IsActive(domain, context);
         var persistent = DomainCalls.IsPersistent(domain, context);
         var problems = new List<string>();
+        var live = active ? ReadDefinition(domain, 0, "live", context, problems) : null;
+        var inactive = persistent ? ReadDefinition(domain, LibvirtNative.DomainXmlInactive, "persistent", context, problems) : null;
         return new Guest
         {
             Name = name,
@@ -96,24 +98,26 @@ internal static class GuestReader
             State = (GuestState)state,
             IsActive = active,
             IsPersistent = persistent,
-            LiveHostDevices = active ? ReadHostDevices(domain, 0, "live", context, problems) : [],
-            PersistentHostDevices = persistent ? ReadHostDevices(domain, LibvirtNative.DomainXmlInactive, "persistent", context, problems) : [],
+            LiveHostDevices = live?.HostDevices ?? [],
+            PersistentHostDevices = inactive?.HostDevices ?? [],
+            Bridges = (live?.Bridges ?? []).Union(inactive?.Bridges ?? [], StringComparer.Ordinal).ToArray(),
             Problems = problems,
         };
     }
 
-    private static IReadOnlyList<GuestHostDevice> ReadHostDevices(DomainHandle domain, uint flags, string which, string context, List<string> problems)
+    /// <summary>One definition, or null (with the problem noted) when it cannot be read.</summary>
+    private static DomainDescription? ReadDefinition(DomainHandle domain, uint flags, string which, string context, List<string> problems)
     {
         try
         {
             var description = DomainXml.Parse(DomainCalls.ReadXml(domain, flags, context));
             problems.AddRange(description.Warnings.Select(w => $"The {which} definition: {w}"));
-            return description.HostDevices;
+            return description;
         }
         catch (DomainXmlException e)
         {
             problems.Add($"The {which} definition cannot be read: {e.Message}");
-            return [];
+            return null;
         }
     }
 }

@@ -142,8 +142,8 @@ public sealed class SafetyRulesTests : IDisposable
     [Fact]
     public void ProcMounts_OctalEscapes_AreDecoded()
     {
-        var mounts = HostUsage.ProcMounts("/dev/sdb1 /media/My\\040Disk ext4 rw 0 0\n");
-        Assert.Equal(("/dev/sdb1", "/media/My Disk"), mounts.Single());
+        var mounts = MountTable.ParseMounts("/dev/sdb1 /media/My\\040Disk ext4 rw 0 0\n");
+        Assert.Equal(new Mount(null, "/media/My Disk", "ext4", "/dev/sdb1"), mounts.Single());
     }
 
     public void Dispose()

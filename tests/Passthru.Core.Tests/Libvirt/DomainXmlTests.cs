@@ -77,6 +77,47 @@ public sealed class DomainXmlTests
     }
 
     [Fact]
+    public void Parse_BridgedInterfaces_ReadsEachHostBridgeOnce()
+    {
+        // As virsh dumpxml shows a running guest: type='network' gains the bridge its network runs on.
+        var domain = DomainXml.Parse("""
+            <domain type='kvm' id='7'><name>web1</name><devices>
+              <interface type='bridge'>
+                <mac address='52:54:00:12:34:56'/><source bridge='vmbr0'/><target dev='vnet0'/><model type='virtio'/><alias name='net0'/>
+              </interface>
+              <interface type='bridge'><source bridge='vmbr0'/><target dev='vnet1'/></interface>
+              <interface type='network'><source network='default' portid='1f6a52c0-6c3b-4a35-a1f1-84bf1d1ed14a' bridge='virbr0'/></interface>
+              <interface type='network'><source network='isolated'/></interface>
+              <interface type='direct'><source dev='eth1' mode='bridge'/></interface>
+              <interface type='user'/>
+            </devices></domain>
+            """);
+
+        Assert.Equal(["vmbr0", "virbr0"], domain.Bridges);
+        Assert.Empty(domain.Warnings);
+        Assert.Empty(domain.HostDevices);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("a/b")]
+    [InlineData("..")]
+    [InlineData("vmbr0 ")]
+    [InlineData("sixteen-chars-xx")]
+    public void Parse_BridgeThatIsNoInterfaceName_IsSkippedWithAWarning(string bridge)
+    {
+        var domain = DomainXml.Parse($"""
+            <domain><name>odd</name><devices>
+              <interface type='bridge'><source bridge='{bridge}'/></interface>
+              <interface type='bridge'><source bridge='br0'/></interface>
+            </devices></domain>
+            """);
+
+        Assert.Equal(["br0"], domain.Bridges);
+        Assert.Contains("is not a Linux interface name", Assert.Single(domain.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_NumbersInDecimalOrOctal_ReadAsLibvirtReadsThem()
     {
         // libvirt parses these attributes with base 0 (strtol): 0x hex, leading 0 octal, otherwise decimal.

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
+using Passthru.Core.Binding;
 using Passthru.Core.Capture;
 using Passthru.Core.Host;
 using Passthru.Core.Interrupts;
@@ -151,6 +152,7 @@ public sealed class CaptureCommandTests : IDisposable
             File.CreateSymbolicLink(Path.Combine(proc, "self"), "4242");
             File.CreateSymbolicLink(Path.Combine(proc, "mounts"), "self/mounts");
             File.CreateSymbolicLink(Path.Combine(proc, "net"), "self/net");
+            File.WriteAllText(Path.Combine(proc, "4242/mountinfo"), "29 1 254:1 / /var/lib/libvirt/images rw,relatime - ext4 /dev/vda1 rw\n");
 
             var entries = Read(await CaptureAsync(tree));
 
@@ -158,12 +160,74 @@ public sealed class CaptureCommandTests : IDisposable
             Assert.Contains("/dev/vda1 /var/lib/libvirt/images", System.Text.Encoding.UTF8.GetString(entries["proc/mounts"].Content!), StringComparison.Ordinal);
             Assert.Equal(TarEntryType.Directory, entries["proc/net"].EntryType);
             Assert.Equal(File.ReadAllBytes(Path.Combine(proc, "4242/net/if_inet6")), entries["proc/net/if_inet6"].Content);
-            Assert.DoesNotContain(entries.Keys, k => k.StartsWith("proc/4242", StringComparison.Ordinal) || k.StartsWith("proc/self", StringComparison.Ordinal));
+            // mountinfo has no name outside /proc/self: it is stored there, self a directory rather than a link to the PID.
+            Assert.Equal(TarEntryType.Directory, entries["proc/self"].EntryType);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(proc, "4242/mountinfo")), entries["proc/self/mountinfo"].Content);
+            Assert.DoesNotContain(entries.Keys, k => k.StartsWith("proc/4242", StringComparison.Ordinal)
+                || (k.StartsWith("proc/self", StringComparison.Ordinal) && k is not ("proc/self" or "proc/self/mountinfo")));
         }
         finally
         {
             Directory.Delete(tree, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Capture_HostWithStackedDisksAndNics_KeepsWhatTheHostUseRulesReadAndOnlyThat()
+    {
+        // SYNTHETIC layouts on a real tree (see HostLayouts): eth1 a port of bridge vmbr0, LVM (dm-0) on vda1 mounted
+        // as /dev/pve/root, vda2 a member of ZFS pool rpool, a two-loop btrfs, a network share, udev's other properties.
+        var tree = CapturedTrees.Copy("intel-initial");
+        try
+        {
+            HostLayouts.VirtualNetDevice(tree, "vmbr0", "bridge", ifIndex: 6);
+            HostLayouts.Enslave(tree, "eth1", "vmbr0");
+            HostLayouts.Routes(tree, ("vmbr0", "0.0.0.0/0", "192.168.1.1"), ("vmbr0", "192.168.1.0/24", null));
+            HostLayouts.LocalAddresses(tree, "192.168.1.10");
+            HostLayouts.DevBlockLinks(tree);
+            HostLayouts.VirtualBlockDevice(tree, "dm-0", "253:0", "pve-root", "vda1");
+            HostLayouts.UdevFilesystem(tree, "vda2", "zfs_member", "rpool", "15467925713640392231");
+            HostLayouts.LoopDevice(tree, "loop0", "7:0");
+            HostLayouts.LoopDevice(tree, "loop1", "7:1");
+            HostLayouts.BtrfsFilesystem(tree, "4f1c2b7e-0d6a-4c1e-9b55-7f8e2a6c3d10", "loop0", "loop1");
+            HostLayouts.Mounts(tree, "/dev/pve/root / ext4 rw 0 0", "rpool /rpool zfs rw 0 0", "/dev/loop0 /srv btrfs rw 0 0");
+            HostLayouts.Swaps(tree);
+            HostLayouts.MountInfo(tree,
+                "25 1 253:0 / / rw,relatime shared:1 - ext4 /dev/pve/root rw",
+                "26 25 0:26 / /rpool rw,noatime shared:2 - zfs rpool rw,xattr",
+                "27 25 0:33 / /srv rw,relatime shared:3 - btrfs /dev/loop0 rw,space_cache=v2",
+                "28 25 0:40 / /mnt/share rw,relatime shared:4 - cifs //nas/share rw,username=alice",
+                "29 25 0:22 / /proc rw,nosuid shared:5 - proc proc rw");
+            var original = Needs(tree);
+
+            var archive = await CaptureAsync(tree);
+            var entries = Read(archive);
+            var unpacked = Path.Combine(_scratch, "unpacked-stacks");
+            CapturedTrees.ExtractArchive(archive, unpacked);
+
+            Assert.Equal(original, Needs(unpacked));
+            Assert.Contains(original, n => n.Contains("eth1 is a port of bridge vmbr0, which carries the default route (192.168.1.10/24)", StringComparison.Ordinal));
+            Assert.Contains(original, n => n.Contains("/dev/pve/root (dm-0 on vda1) is mounted on /", StringComparison.Ordinal));
+            Assert.Contains(original, n => n.Contains("vda2 is a member of the ZFS pool rpool, mounted on /rpool", StringComparison.Ordinal));
+            Assert.Equal(TarEntryType.SymbolicLink, entries["sys/fs/btrfs/4f1c2b7e-0d6a-4c1e-9b55-7f8e2a6c3d10/devices/loop1"].EntryType);
+            Assert.Equal("E:ID_FS_LABEL=rpool\nE:ID_FS_UUID=15467925713640392231\nE:ID_FS_TYPE=zfs_member\n",
+                System.Text.Encoding.UTF8.GetString(entries[$"run/udev/data/b{HostLayouts.DeviceNumber(tree, "vda2")}"].Content!));
+            var mountInfo = System.Text.Encoding.UTF8.GetString(entries["proc/self/mountinfo"].Content!);
+            Assert.DoesNotContain("alice", mountInfo, StringComparison.Ordinal);
+            Assert.DoesNotContain(" proc ", mountInfo, StringComparison.Ordinal);
+            Assert.Equal(4, mountInfo.Split('\n').Length); // the ext4, zfs and btrfs lines, and the end
+        }
+        finally
+        {
+            Directory.Delete(tree, recursive: true);
+        }
+    }
+
+    /// <summary>What the host-use rules say the host needs through each device of a tree.</summary>
+    private static string[] Needs(string tree)
+    {
+        var usage = HostUsage.Read(new HostRoot(tree));
+        return TreeScan.Scan(tree).Devices.SelectMany(d => usage.NeedsOf(d).Select(n => $"{d.Address}: {n}")).ToArray();
     }
 
     [Fact]

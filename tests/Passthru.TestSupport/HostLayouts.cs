@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Passthru.Core.Safety;
 
 namespace Passthru.TestSupport;
 

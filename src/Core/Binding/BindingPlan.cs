@@ -1,6 +1,7 @@
 using Passthru.Core.Changes;
 using Passthru.Core.History;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 
 namespace Passthru.Core.Binding;
 

@@ -1,7 +1,7 @@
 using Passthru.Core.Changes;
-using Passthru.Core.Guests;
 using Passthru.Core.History;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
 
 namespace Passthru.Core.Binding;
@@ -13,7 +13,7 @@ namespace Passthru.Core.Binding;
 /// their turn in the host's one change queue.
 /// </summary>
 public sealed class BindingService(HostScanner scanner, SysfsBinder binder, OperationJournal journal, HostChangeQueue changes,
-    IBindingProgress? progress = null, IGuestDeviceUsage? guests = null)
+    IBindingProgress? progress = null, IGuestUse? guests = null)
 {
     /// <summary>
     /// Raised after an operation wrote to sysfs, whatever its outcome: live views rescan at once, also
@@ -78,12 +78,13 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
     /// <summary>The one scan of an operation, and its plan.</summary>
     private async Task<(HostSnapshot Host, IReadOnlyList<PciDevice> Devices, BindingPlan Plan)> PlanAsync(BindingRequest request, CancellationToken cancellationToken)
     {
+        var use = guests is null ? GuestUse.None : await guests.ReadAsync(cancellationToken);
         var host = scanner.Scan();
         var devices = Targets(host, request);
         var plan = request.Action == OperationAction.Detach
-            ? BindingPlanner.PlanDetach(host, HostUsage.Read(scanner.Root), request.Target, devices, request.ExpectedIds, request.ConnectionAddress)
+            ? BindingPlanner.PlanDetach(host, HostUsage.Read(scanner.Root, use.BridgeUsers), request.Target, devices, request.ExpectedIds, request.ConnectionAddress)
             : BindingPlanner.PlanReattach(request.Target, devices, await OriginalDriversAsync(devices, cancellationToken), request.ExpectedIds);
-        return (host, devices, await WithRunningGuestsAsync(plan, cancellationToken));
+        return (host, devices, WithRunningGuests(plan, use.RunningHolders));
     }
 
     /// <summary>What a changed plan says now: its refusals, or its moves when nothing refuses it any more.</summary>
@@ -91,14 +92,8 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
         => plan.Refusals.Count > 0 ? $"now {plan.RefusalSummary}" : $"now it would do this. {Describe(plan)}";
 
     /// <summary>A device a running guest has is not the host's to move: neither to vfio-pci nor back.</summary>
-    private async Task<BindingPlan> WithRunningGuestsAsync(BindingPlan plan, CancellationToken cancellationToken)
+    private static BindingPlan WithRunningGuests(BindingPlan plan, IReadOnlyDictionary<PciAddress, string> holders)
     {
-        if (guests is null)
-        {
-            return plan;
-        }
-
-        var holders = await guests.RunningHoldersAsync(cancellationToken);
         var held = plan.Devices.Where(d => holders.ContainsKey(d.Address))
             .Select(d => new Refusal(RefusalKind.HeldByRunningGuest, d.Address,
                 $"{d.Address} is in use by the running guest {holders[d.Address]}: remove it from the guest (or shut the guest down) first.", CanOverride: false))

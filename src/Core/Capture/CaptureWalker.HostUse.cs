@@ -1,6 +1,6 @@
 using System.Text;
-using Passthru.Core.Binding;
 using Passthru.Core.Host;
+using Passthru.Core.Safety;
 
 namespace Passthru.Core.Capture;
 

@@ -1,3 +1,5 @@
+using Passthru.Core.Safety;
+
 namespace Passthru.Core.Changes;
 
 /// <summary>What a forced change overrode, as the history keeps it: the refusals' reasons, and the fingerprint of the plan they were part of.</summary>

@@ -1,6 +1,7 @@
 using Passthru.Core.Binding;
 using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
 
 namespace Passthru.Core.Guests;

@@ -2,7 +2,7 @@ using Passthru.Core.Binding;
 using Passthru.Core.Changes;
 using Passthru.Core.History;
 using Passthru.Core.Pci;
-using Passthru.Core.Scanning;
+using Passthru.Core.Safety;
 
 namespace Passthru.Core.Guests;
 

@@ -2,6 +2,8 @@ using Passthru.Core.Binding;
 using Passthru.Core.Changes;
 using Passthru.Core.History;
 using Passthru.Core.Libvirt;
+using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
 
 namespace Passthru.Core.Guests;
@@ -83,7 +85,7 @@ public sealed class GuestPower(ILibvirtClient libvirt, HostScanner scanner, Oper
             ?? throw new UnknownTargetException($"There is no guest named {request.Guest} at {libvirt.Uri}.");
         var host = scanner.Scan();
         var managed = guest.PersistentHostDevices.Where(d => d.Managed).Select(d => host.Find(d.HostAddress)).OfType<PciDevice>().ToArray();
-        return BindingPlanner.PlanDetach(host, HostUsage.Read(scanner.Root), guest.Name, managed, null, request.ConnectionAddress);
+        return BindingPlanner.PlanDetach(host, HostUsage.Read(scanner.Root, guests.BridgeUsers()), guest.Name, managed, null, request.ConnectionAddress);
     }
 
     private async Task CallAsync(long id, Func<Task> call)

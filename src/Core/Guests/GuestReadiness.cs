@@ -1,6 +1,6 @@
-using Passthru.Core.Iommu;
+using Passthru.Core.Advice;
 using Passthru.Core.Libvirt;
-using Passthru.Core.Scanning;
+using Passthru.Core.Pci;
 
 namespace Passthru.Core.Guests;
 

@@ -1,8 +1,8 @@
-using Passthru.Core.Binding;
 using Passthru.Core.Changes;
 using Passthru.Core.History;
 using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
 
 namespace Passthru.Core.Guests;
@@ -73,7 +73,7 @@ public sealed class GuestService(ILibvirtClient libvirt, HostScanner scanner, Op
         var (guests, guest) = await FindGuestAsync(request.Guest, cancellationToken);
         var host = scanner.Scan();
         var devices = request.Devices.Distinct().Select(a => host.Find(a) ?? throw new UnknownTargetException($"There is no PCI device {a} on this host.")).ToArray();
-        return (guest, devices, GuestAttachPlanner.Plan(host, HostUsage.Read(scanner.Root), guests, guest, request, devices));
+        return (guest, devices, GuestAttachPlanner.Plan(host, HostUsage.Read(scanner.Root, guests.BridgeUsers()), guests, guest, request, devices));
     }
 
     /// <summary>Takes a function out of both of a guest's definitions (each has its own guest-side address).</summary>

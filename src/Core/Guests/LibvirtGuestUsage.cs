@@ -1,15 +1,16 @@
 using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 
 namespace Passthru.Core.Guests;
 
-/// <summary>The running guests' devices, as libvirt reports them; nothing when libvirt is not there (then no guest can hold one).</summary>
-public sealed class LibvirtGuestUsage(ILibvirtClient libvirt) : IGuestDeviceUsage
+/// <summary>The guests' use of the host, as libvirt reports it; nothing when libvirt is not there (then no guest can hold a device).</summary>
+public sealed class LibvirtGuestUsage(ILibvirtClient libvirt) : IGuestUse
 {
-    public async Task<IReadOnlyDictionary<PciAddress, string>> RunningHoldersAsync(CancellationToken cancellationToken = default)
+    public async Task<GuestUse> ReadAsync(CancellationToken cancellationToken = default)
     {
         var snapshot = await libvirt.ListGuestsAsync(cancellationToken);
-        return RunningHolders(snapshot);
+        return new GuestUse(RunningHolders(snapshot), snapshot.BridgeUsers());
     }
 
     public static IReadOnlyDictionary<PciAddress, string> RunningHolders(GuestsSnapshot snapshot)

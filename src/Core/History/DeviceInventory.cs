@@ -1,7 +1,6 @@
 using System.Globalization;
 using Dapper;
 using Passthru.Core.Pci;
-using Passthru.Core.Scanning;
 
 namespace Passthru.Core.History;
 

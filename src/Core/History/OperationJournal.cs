@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using Passthru.Core.Changes;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 
 namespace Passthru.Core.History;
 

@@ -1,4 +1,5 @@
 using Passthru.Core.Host;
+using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
 
 namespace Passthru.Core.History;

@@ -1,5 +1,4 @@
 using Passthru.Core.Pci;
-using Passthru.Core.Scanning;
 
 namespace Passthru.Core.Iommu;
 

@@ -1,5 +1,7 @@
+using Passthru.Core.Advice;
 using Passthru.Core.Checks;
 using Passthru.Core.Iommu;
+using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
 
 namespace Passthru.Web.Api;

@@ -1,6 +1,8 @@
 using Passthru.Core.Binding;
+using Passthru.Core.Changes;
 using Passthru.Core.History;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.Web.Auth;
 
 namespace Passthru.Web.Api;

@@ -1,8 +1,9 @@
-using Passthru.Core.Binding;
+using Passthru.Core.Changes;
 using Passthru.Core.Guests;
 using Passthru.Core.History;
 using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 
 namespace Passthru.Web.Api;
 

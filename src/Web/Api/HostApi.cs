@@ -1,4 +1,4 @@
-using Passthru.Core.Iommu;
+using Passthru.Core.Advice;
 using Passthru.Core.Pci;
 using Passthru.Web.Model;
 

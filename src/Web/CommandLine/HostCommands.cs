@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
-using Passthru.Core.Binding;
+using Passthru.Core.Changes;
 using Passthru.Core.History;
 
 namespace Passthru.Web.CommandLine;

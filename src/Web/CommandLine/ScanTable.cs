@@ -1,5 +1,7 @@
 using System.Globalization;
+using Passthru.Core.Advice;
 using Passthru.Core.Iommu;
+using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
 
 namespace Passthru.Web.CommandLine;

@@ -1,4 +1,5 @@
 using System.Net;
+using Passthru.Core.Safety;
 
 namespace Passthru.Web.Configuration;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Passthru.Core.Scanning;
+using Passthru.Core.Pci;
 
 namespace Passthru.Web.Model;
 

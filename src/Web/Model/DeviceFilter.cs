@@ -1,4 +1,4 @@
-using Passthru.Core.Scanning;
+using Passthru.Core.Pci;
 
 namespace Passthru.Web.Model;
 

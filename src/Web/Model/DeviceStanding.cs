@@ -1,8 +1,9 @@
 using MudBlazor;
-using Passthru.Core.Binding;
+using Passthru.Core.Advice;
 using Passthru.Core.Guests;
-using Passthru.Core.Iommu;
 using Passthru.Core.Libvirt;
+using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
 
 namespace Passthru.Web.Model;

@@ -1,5 +1,6 @@
-using Passthru.Core.Binding;
 using Passthru.Core.History;
+using Passthru.Core.Libvirt;
+using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
 
 namespace Passthru.Web.Model;
@@ -23,7 +24,7 @@ public sealed class HostModel(HostScanner scanner, DeviceInventory inventory, IL
     public HostSnapshot Scan() => scanner.Scan();
 
     /// <summary>What the host uses through its devices now (mounts, routes, the console): the pages mark what it needs.</summary>
-    public HostUsage ReadUsage() => HostUsage.Read(scanner.Root);
+    public HostUsage ReadUsage(GuestsSnapshot? guests) => HostUsage.Read(scanner.Root, guests?.BridgeUsers());
 
     /// <summary>Scans on the thread pool: a sysfs read can stall on a misbehaving device, and a page or request must not freeze with it.</summary>
     public async Task<HostSnapshot> ScanAsync(CancellationToken cancellationToken = default)

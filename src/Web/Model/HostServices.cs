@@ -2,10 +2,11 @@ using Microsoft.Extensions.Options;
 using Passthru.Core.Binding;
 using Passthru.Core.Changes;
 using Passthru.Core.Guests;
-using Passthru.Core.Libvirt;
 using Passthru.Core.History;
 using Passthru.Core.Host;
+using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
 using Passthru.Web.Configuration;
 
@@ -39,7 +40,7 @@ public static class HostServices
         services.AddSingleton(sp => new SysfsBinder(sp.GetRequiredService<HostRoot>(), SysfsBinder.DefaultStepTimeout));
         services.AddSingleton<ILibvirtClient>(sp => new LibvirtClient(
             sp.GetRequiredService<IOptions<PassthruOptions>>().Value.LibvirtUri, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IGuestDeviceUsage, LibvirtGuestUsage>();
+        services.AddSingleton<IGuestUse, LibvirtGuestUsage>();
         // The lock file sits beside the history: the service and the command line share both.
         services.AddSingleton(sp => new HostChangeQueue(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.Database + ".changes.lock"));
         services.AddSingleton<GuestService>();

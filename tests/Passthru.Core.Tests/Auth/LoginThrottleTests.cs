@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Time.Testing;
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using Passthru.Core.Auth;
 using Passthru.TestSupport;
 

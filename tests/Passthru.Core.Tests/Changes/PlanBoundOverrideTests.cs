@@ -3,6 +3,7 @@ using Passthru.Core.Changes;
 using Passthru.Core.History;
 using Passthru.Core.Host;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
 using Passthru.TestSupport;
 

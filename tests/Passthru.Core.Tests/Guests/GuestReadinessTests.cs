@@ -1,5 +1,5 @@
+using Passthru.Core.Advice;
 using Passthru.Core.Guests;
-using Passthru.Core.Iommu;
 using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
 using Passthru.Core.Scanning;

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Time.Testing;
 using System.Globalization;
+using Microsoft.Extensions.Time.Testing;
 using Passthru.Core.Host;
 using Passthru.Core.Interrupts;
 using Passthru.Core.Pci;

@@ -1,7 +1,8 @@
+using Passthru.Core.Advice;
 using Passthru.Core.Binding;
 using Passthru.Core.Host;
-using Passthru.Core.Iommu;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
 using Passthru.TestSupport;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Passthru.Core.Advice;
 using Passthru.Core.Iommu;
 using Passthru.Core.Pci;
 using Passthru.Core.Scanning;

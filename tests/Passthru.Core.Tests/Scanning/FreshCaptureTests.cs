@@ -1,4 +1,4 @@
-using Passthru.Core.Scanning;
+using Passthru.Core.Pci;
 using Passthru.TestSupport;
 
 namespace Passthru.Core.Tests.Scanning;

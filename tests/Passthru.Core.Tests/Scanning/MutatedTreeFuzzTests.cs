@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Passthru.Core.Binding;
+using Passthru.Core.Advice;
 using Passthru.Core.Host;
 using Passthru.Core.Interrupts;
-using Passthru.Core.Iommu;
+using Passthru.Core.Safety;
 using Passthru.TestSupport;
 
 namespace Passthru.Core.Tests.Scanning;

@@ -1,3 +1,4 @@
+using Passthru.Core.Advice;
 using Passthru.Core.Checks;
 using Passthru.Core.Host;
 using Passthru.Core.Iommu;

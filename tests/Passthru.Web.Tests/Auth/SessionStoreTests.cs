@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Time.Testing;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Passthru.TestSupport;
 using Passthru.Web.Auth;
 

@@ -1,10 +1,10 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
-using Passthru.Core.Binding;
 using Passthru.Core.Capture;
 using Passthru.Core.Host;
 using Passthru.Core.Interrupts;
+using Passthru.Core.Safety;
 using Passthru.TestSupport;
 using Passthru.Web.CommandLine;
 

@@ -1,3 +1,4 @@
+using Passthru.Core.Advice;
 using Passthru.Core.Iommu;
 using Passthru.TestSupport;
 using Passthru.Web.CommandLine;

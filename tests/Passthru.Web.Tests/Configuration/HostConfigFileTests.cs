@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Passthru.Core.Safety;
 using Passthru.TestSupport;
 using Passthru.Web.Configuration;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Passthru.Core.Safety;
 using Passthru.Web.Auth;
 using Passthru.Web.Configuration;
 

@@ -1,9 +1,9 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using Passthru.Core.Binding;
 using Passthru.Core.History;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.Web.Components.Dialogs;
 using Passthru.Web.Tests.Pages;
 

@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Passthru.Core.History;
+using Passthru.Core.Safety;
 using Passthru.Web.Components.Pages;
 
 namespace Passthru.Web.Tests.Pages;

@@ -1,7 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using Passthru.Web.Components.Pages;
 using MudBlazor;
+using Passthru.Web.Components.Pages;
 
 namespace Passthru.Web.Tests.Pages;
 

@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Components;
-using Passthru.Core.Binding;
 using Passthru.Core.Iommu;
 using Passthru.Core.Libvirt;
+using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
 using Passthru.Web.Model;
 

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Passthru.Core.Binding;
+using Passthru.Core.Changes;
 using Passthru.Core.History;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.Web.Model;
 
 namespace Passthru.Web.Components.Dialogs;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Passthru.Core.Libvirt;
+using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
 using Passthru.Web.Model;
 

@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
-using Passthru.Core.Binding;
+using Passthru.Core.Changes;
 using Passthru.Core.Guests;
 using Passthru.Core.History;
 using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
-using Passthru.Core.Scanning;
+using Passthru.Core.Safety;
 using Passthru.Web.Model;
 
 namespace Passthru.Web.Components.Dialogs;

@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Passthru.Core.Binding;
+using Passthru.Core.Changes;
 using Passthru.Core.Guests;
 using Passthru.Core.History;
 using Passthru.Core.Libvirt;
+using Passthru.Core.Safety;
 using Passthru.Web.Model;
 
 namespace Passthru.Web.Components.Dialogs;

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using Passthru.Core.Binding;
+using Passthru.Core.Advice;
 using Passthru.Core.History;
 using Passthru.Core.Iommu;
 using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
 using Passthru.Web.Components.Dialogs;
 using Passthru.Web.Model;
@@ -79,7 +80,7 @@ public partial class DevicePage : LiveComponentBase
         }
 
         Error = null;
-        Usage = Model.ReadUsage();
+        Usage = Model.ReadUsage(Guests);
         Group = Host.GroupOf(Device);
         Standing = DeviceStanding.Of(Host, Device, Usage, Guests);
     }

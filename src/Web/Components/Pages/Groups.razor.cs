@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Components;
-using Passthru.Core.Binding;
 using Passthru.Core.Iommu;
 using Passthru.Core.Libvirt;
+using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
 using Passthru.Web.Model;
 
@@ -52,7 +52,7 @@ public partial class Groups : LiveComponentBase
 
     private async Task RescanAsync() => Show(await Model.ScanAsync());
 
-    private void Show(HostSnapshot host) => (Host, Usage) = (host, Model.ReadUsage());
+    private void Show(HostSnapshot host) => (Host, Usage) = (host, Model.ReadUsage(Guests));
 
     /// <summary>A bind or unbind done anywhere (this page, the API, a shell) shows without a reload.</summary>
     protected override ValueTask<bool> OnLiveStateAsync(LiveState state)

@@ -2,12 +2,12 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
+using MudBlazor;
 using Passthru.Core.Auth;
 using Passthru.Core.History;
 using Passthru.Web.Auth;
-using Passthru.Web.Model;
-using MudBlazor;
 using Passthru.Web.Components.Dialogs;
+using Passthru.Web.Model;
 
 namespace Passthru.Web.Components.Pages;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Passthru.Core.Binding;
+namespace Passthru.Core.Safety;
 
 /// <summary>
 /// The host's block devices as sysfs links them: which device a device number or a /dev path names,

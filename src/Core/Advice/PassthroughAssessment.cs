@@ -1,7 +1,6 @@
 using Passthru.Core.Pci;
-using Passthru.Core.Scanning;
 
-namespace Passthru.Core.Iommu;
+namespace Passthru.Core.Advice;
 
 public enum PassthroughVerdict
 {

@@ -1,4 +1,4 @@
-namespace Passthru.Core.Binding;
+namespace Passthru.Core.Safety;
 
 /// <summary>What blkid found on a block device, as udev keeps it: <c>E:ID_FS_TYPE=zfs_member</c>, <c>E:ID_FS_LABEL=rpool</c>.</summary>
 internal sealed record UdevFilesystem(string? Type, string? Label, string? Uuid)

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Passthru.Core.Binding;
+namespace Passthru.Core.Safety;
 
 /// <summary>
 /// A mounted filesystem: the device number the kernel mounted it from (<c>MAJ:MIN</c>, null when read

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Passthru.Core.Binding;
+namespace Passthru.Core.Safety;
 
 /// <summary>
 /// What the host does through each network interface: the routes and addresses it holds itself, and

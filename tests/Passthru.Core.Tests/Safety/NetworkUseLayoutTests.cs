@@ -2,9 +2,10 @@ using System.Net;
 using Passthru.Core.Binding;
 using Passthru.Core.Host;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.TestSupport;
 
-namespace Passthru.Core.Tests.Binding;
+namespace Passthru.Core.Tests.Safety;
 
 /// <summary>
 /// NICs the host uses in layouts the lab's guest did not have (a Proxmox bridge, a bond, a VLAN, an

@@ -1,6 +1,6 @@
 using Passthru.Core.Pci;
 
-namespace Passthru.Core.Scanning;
+namespace Passthru.Core.Pci;
 
 /// <summary>
 /// One PCI function as the scan found it. Fields the kernel did not expose, or that could not be

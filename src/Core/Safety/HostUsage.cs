@@ -1,9 +1,8 @@
 using System.Net;
 using Passthru.Core.Host;
 using Passthru.Core.Pci;
-using Passthru.Core.Scanning;
 
-namespace Passthru.Core.Binding;
+namespace Passthru.Core.Safety;
 
 /// <summary>
 /// What the host uses through each PCI function, in the detail a refusal or a dry run needs: what is

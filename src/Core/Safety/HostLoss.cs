@@ -1,4 +1,4 @@
-namespace Passthru.Core.Binding;
+namespace Passthru.Core.Safety;
 
 public enum HostLossKind
 {

@@ -1,9 +1,10 @@
 using Passthru.Core.Binding;
 using Passthru.Core.Host;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.TestSupport;
 
-namespace Passthru.Core.Tests.Binding;
+namespace Passthru.Core.Tests.Safety;
 
 /// <summary>
 /// Disks the host uses in layouts the lab's guest did not have (a root mounted as /dev/root, LVM, a ZFS

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Passthru.Core.Binding;
+namespace Passthru.Core.Safety;
 
 /// <summary>An address on an interface, as <c>ip addr</c> shows it (<c>192.168.1.10/24</c>).</summary>
 internal sealed record InterfaceAddress(string Interface, IPAddress Address, int PrefixLength)

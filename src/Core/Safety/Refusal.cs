@@ -1,7 +1,7 @@
 using Passthru.Core.Changes;
 using Passthru.Core.Pci;
 
-namespace Passthru.Core.Binding;
+namespace Passthru.Core.Safety;
 
 public enum RefusalKind
 {

@@ -1,6 +1,6 @@
 using Passthru.Core.Host;
 
-namespace Passthru.Core.Binding;
+namespace Passthru.Core.Safety;
 
 /// <summary>
 /// What the host-use rules read under the host root: small files, directory listings and link targets.

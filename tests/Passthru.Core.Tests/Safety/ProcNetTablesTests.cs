@@ -1,6 +1,6 @@
-using Passthru.Core.Binding;
+using Passthru.Core.Safety;
 
-namespace Passthru.Core.Tests.Binding;
+namespace Passthru.Core.Tests.Safety;
 
 public sealed class ProcNetTablesTests
 {

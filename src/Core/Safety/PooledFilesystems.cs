@@ -1,4 +1,4 @@
-namespace Passthru.Core.Binding;
+namespace Passthru.Core.Safety;
 
 /// <summary>
 /// Filesystems that span devices and name none of them in their mounts: a ZFS pool, mounted by dataset

@@ -1,4 +1,4 @@
-namespace Passthru.Core.Binding;
+namespace Passthru.Core.Safety;
 
 /// <summary>
 /// What the host has mounted and swapping on each disk. A mount is placed by its device number in

@@ -2,10 +2,11 @@ using System.Net;
 using Passthru.Core.Binding;
 using Passthru.Core.Host;
 using Passthru.Core.Pci;
+using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
 using Passthru.TestSupport;
 
-namespace Passthru.Core.Tests.Binding;
+namespace Passthru.Core.Tests.Safety;
 
 /// <summary>The refusal rules on a captured real-kernel tree: /dev/vda1 mounted, /dev/vda2 swap, fbcon on the boot VGA.</summary>
 public sealed class SafetyRulesTests : IDisposable

@@ -1,7 +1,8 @@
+using Passthru.Core.Iommu;
 using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
 
-namespace Passthru.Core.Iommu;
+namespace Passthru.Core.Advice;
 
 /// <summary>Explains, for a device or a set of devices, whether a guest can have it and what to do if not.</summary>
 public static class PassthroughAdvisor

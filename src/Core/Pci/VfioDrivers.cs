@@ -1,4 +1,4 @@
-namespace Passthru.Core.Scanning;
+namespace Passthru.Core.Pci;
 
 /// <summary>Drivers that hand a device to userspace or hold it inert, as the kernel's group-viability rule counts them.</summary>
 public static class VfioDrivers

@@ -1,9 +1,9 @@
 using System.Text;
-using Passthru.Core.Binding;
 using Passthru.Core.Host;
+using Passthru.Core.Safety;
 using Passthru.TestSupport;
 
-namespace Passthru.Core.Tests.Binding;
+namespace Passthru.Core.Tests.Safety;
 
 /// <summary>
 /// The files a detach plan reads to say what the host would lose (mounts and mountinfo, swaps, routes,

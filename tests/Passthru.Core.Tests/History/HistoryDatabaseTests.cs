@@ -20,7 +20,8 @@ public sealed class HistoryDatabaseTests : IDisposable
 
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
         var steps = (await connection.QueryAsync<(long Version, string Name)>("SELECT version, name FROM schema_migrations ORDER BY version")).ToArray();
-        Assert.Equal([(1L, "operation journal and device inventory"), (2L, "interrupt history per minute"), (3L, "guest operations"), (4L, "logins: remote address per operation, API tokens")], steps);
+        Assert.Equal([(1L, "operation journal and device inventory"), (2L, "interrupt history per minute"), (3L, "guest operations"), (4L, "logins: remote address per operation, API tokens"),
+            (5L, "what a forced change overrode")], steps);
     }
 
     [Fact]
@@ -34,6 +35,8 @@ public sealed class HistoryDatabaseTests : IDisposable
                 ALTER TABLE operations DROP COLUMN guest;
                 ALTER TABLE operations DROP COLUMN mode;
                 ALTER TABLE operations DROP COLUMN remote_address;
+                ALTER TABLE operations DROP COLUMN overridden;
+                ALTER TABLE operations DROP COLUMN plan_fingerprint;
                 DROP TABLE api_tokens;
                 DELETE FROM schema_migrations WHERE version > 1;
                 """);
@@ -42,8 +45,8 @@ public sealed class HistoryDatabaseTests : IDisposable
 
         await using var connection = await new HistoryDatabase(DatabasePath).OpenAsync();
 
-        Assert.Equal(4, await connection.ExecuteScalarAsync<long>("SELECT MAX(version) FROM schema_migrations"));
-        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM operations WHERE guest IS NOT NULL OR remote_address IS NOT NULL"));
+        Assert.Equal(5, await connection.ExecuteScalarAsync<long>("SELECT MAX(version) FROM schema_migrations"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM operations WHERE guest IS NOT NULL OR remote_address IS NOT NULL OR overridden IS NOT NULL"));
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_tokens"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inventory"));
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM interrupt_minutes"));
@@ -54,7 +57,7 @@ public sealed class HistoryDatabaseTests : IDisposable
     {
         await (await new HistoryDatabase(DatabasePath).OpenAsync()).DisposeAsync();
         await using var connection = await new HistoryDatabase(DatabasePath).OpenAsync();
-        Assert.Equal(4, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(5, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
     }
 
     [Fact]

@@ -44,7 +44,9 @@ internal sealed class HostChangeLock : IDisposable
 
         try
         {
-            return $"{File.ReadAllText(What(path)).Trim()}, by another Passthru process";
+            // Empty for the moment between the holder's lock and its note.
+            var what = File.ReadAllText(What(path)).Trim();
+            return what.Length > 0 ? $"{what}, by another Passthru process" : "a change by another Passthru process";
         }
         catch (IOException)
         {

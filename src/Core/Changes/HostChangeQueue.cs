@@ -25,21 +25,15 @@ public sealed class HostChangeQueue(string? lockPath = null)
     public async Task<T> RunAsync<T>(string description, Func<Task<T>> change, CancellationToken cancellationToken = default)
     {
         await _turn.WaitAsync(cancellationToken);
+        Volatile.Write(ref _inProgress, description);
         try
         {
             using var hostWide = lockPath is null ? null : await HostChangeLock.TakeAsync(lockPath, description, LockRetry, cancellationToken);
-            Volatile.Write(ref _inProgress, description);
-            try
-            {
-                return await Task.Run(change, CancellationToken.None);
-            }
-            finally
-            {
-                Volatile.Write(ref _inProgress, null);
-            }
+            return await Task.Run(change, CancellationToken.None);
         }
         finally
         {
+            Volatile.Write(ref _inProgress, null);
             _turn.Release();
         }
     }

@@ -24,8 +24,12 @@ public sealed class GuestPower(ILibvirtClient libvirt, HostScanner scanner, Oper
         if (request.DryRun)
         {
             var inProgress = changes.InProgress;
-            var plan = await Task.Run(() => PlanStartAsync(request, cancellationToken), cancellationToken);
-            return new GuestStartResult(plan, null, plan.Refusals.Count == 0 ? $"{request.Guest} can start." : plan.RefusalSummary, null) { ChangeInProgress = inProgress };
+            var (plan, unconfirmed) = await Task.Run(() => PlanStartAsync(request, cancellationToken), cancellationToken);
+            return new GuestStartResult(plan, null, unconfirmed.Count == 0 ? $"{request.Guest} can start." : Summary(unconfirmed), null)
+            {
+                ChangeInProgress = inProgress,
+                Unconfirmed = unconfirmed,
+            };
         }
 
         return await changes.RunAsync($"start of {request.Guest}", () => StartNowAsync(request, cancellationToken), cancellationToken);
@@ -45,25 +49,29 @@ public sealed class GuestPower(ILibvirtClient libvirt, HostScanner scanner, Oper
 
     private async Task<GuestStartResult> StartNowAsync(GuestStartRequest request, CancellationToken cancellationToken)
     {
-        var plan = await PlanStartAsync(request, cancellationToken);
+        var (plan, unconfirmed) = await PlanStartAsync(request, cancellationToken);
         if (request.SeenPlan is { } seen && seen != plan.Fingerprint)
         {
             return new GuestStartResult(plan, OperationStatus.Refused,
-                $"The plan changed since it was shown: {(plan.Refusals.Count > 0 ? $"now {plan.RefusalSummary}" : "look at it again.")} Nothing was done.", null)
+                $"The plan changed since it was shown: {(unconfirmed.Count > 0 ? $"now {Summary(unconfirmed)}" : "look at it again.")} Nothing was done.", null)
             {
                 PlanChanged = true,
+                Unconfirmed = unconfirmed,
             };
         }
 
         var devices = plan.Devices.Select(d => new OperationDevice(d.Address, d.VendorId, d.DeviceId, d.Group, d.DriverNow)).ToArray();
-        if (plan.IsRefused(request.Force))
+        var refusing = unconfirmed.Where(r => !request.Force || !r.CanOverride).ToArray();
+        if (refusing.Length > 0)
         {
-            await journal.RecordRefusalAsync(request.Actor, OperationAction.StartGuest, request.Guest, devices, plan.RefusalSummary, cancellationToken, request.Guest);
-            return new GuestStartResult(plan, OperationStatus.Refused, plan.RefusalSummary, null);
+            await journal.RecordRefusalAsync(request.Actor, OperationAction.StartGuest, request.Guest, devices, Summary(refusing), cancellationToken, request.Guest);
+            return new GuestStartResult(plan, OperationStatus.Refused, Summary(refusing), null) { Unconfirmed = unconfirmed };
         }
 
-        var id = await journal.BeginAsync(request.Actor, OperationAction.StartGuest, request.Guest, request.Force, devices, cancellationToken, request.Guest,
-            overrode: plan.Refusals.OverriddenBy(request.Force, plan.Fingerprint));
+        // Overridden now (force), or when the devices were given to the guest: the history says which.
+        var overrode = plan.Refusals.OverriddenBy(force: true, plan.Fingerprint);
+        var id = await journal.BeginAsync(request.Actor, OperationAction.StartGuest, request.Guest, overrode is not null, devices, cancellationToken, request.Guest,
+            overrode: overrode);
         await CallAsync(id, () => libvirt.StartGuestAsync(request.Guest, cancellationToken));
         var after = plan.Devices.ToDictionary(d => d.Address, d => scanner.DriverOf(d.Address));
         var moved = plan.Devices.Where(d => d.ChangesDriver).Select(d => d.Address).ToArray();
@@ -72,8 +80,11 @@ public sealed class GuestPower(ILibvirtClient libvirt, HostScanner scanner, Oper
         return new GuestStartResult(plan, OperationStatus.Succeeded, message, id);
     }
 
-    /// <summary>The guest's managed host functions as a detach to vfio-pci: libvirt does that detach when the guest starts.</summary>
-    private async Task<BindingPlan> PlanStartAsync(GuestStartRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The guest's managed host functions as a detach to vfio-pci (libvirt does that detach when the guest starts), and the
+    /// refusals nobody has confirmed: every one that cannot be overridden, and those not overridden when the devices were given.
+    /// </summary>
+    private async Task<(BindingPlan Plan, IReadOnlyList<Refusal> Unconfirmed)> PlanStartAsync(GuestStartRequest request, CancellationToken cancellationToken)
     {
         var guests = await libvirt.ListGuestsAsync(cancellationToken);
         if (!guests.Availability.IsAvailable)
@@ -85,8 +96,12 @@ public sealed class GuestPower(ILibvirtClient libvirt, HostScanner scanner, Oper
             ?? throw new UnknownTargetException($"There is no guest named {request.Guest} at {libvirt.Uri}.");
         var host = scanner.Scan();
         var managed = guest.PersistentHostDevices.Where(d => d.Managed).Select(d => host.Find(d.HostAddress)).OfType<PciDevice>().ToArray();
-        return BindingPlanner.PlanDetach(host, HostUsage.Read(scanner.Root, guests.BridgeUsers()), guest.Name, managed, null, request.ConnectionAddress);
+        var plan = BindingPlanner.PlanDetach(host, HostUsage.Read(scanner.Root, guests.BridgeUsers()), guest.Name, managed, null, request.ConnectionAddress);
+        var confirmed = await journal.OverriddenAtAttachAsync(guest.Name, managed.Select(d => d.Address), cancellationToken);
+        return (plan, plan.Refusals.Where(r => !r.CanOverride || !confirmed.Contains(r.Reason)).ToArray());
     }
+
+    private static string Summary(IEnumerable<Refusal> refusals) => string.Join(" ", refusals.Select(r => r.Reason));
 
     private async Task CallAsync(long id, Func<Task> call)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using Passthru.Core.Binding;
 using Passthru.Core.History;
+using Passthru.Core.Safety;
 
 namespace Passthru.Core.Guests;
 
@@ -18,4 +19,10 @@ public sealed record GuestStartResult(BindingPlan Plan, OperationStatus? Status,
 
     /// <summary>For a dry run: the change that is running now, if any.</summary>
     public string? ChangeInProgress { get; init; }
+
+    /// <summary>
+    /// The plan's refusals nobody has confirmed: those that cannot be overridden, and those that were not overridden when the
+    /// devices were given to this guest. The start asks for a confirmation only when there are some.
+    /// </summary>
+    public IReadOnlyList<Refusal> Unconfirmed { get; init; } = [];
 }

@@ -109,6 +109,27 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
             return (IReadOnlyList<OperationRecord>)rows.Select(r => r.ToRecord(devices[r.Id])).ToArray();
         }, cancellationToken);
 
+    /// <summary>
+    /// The refusals a person overrode when these devices were given to <paramref name="guest"/>: for each device,
+    /// its latest successful attach to that guest (unless a removal from it came after). A guest's start need not
+    /// ask again for what was confirmed then.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> OverriddenAtAttachAsync(string guest, IEnumerable<PciAddress> devices, CancellationToken cancellationToken = default)
+    {
+        var confirmed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var device in devices)
+        {
+            var latest = (await ListAsync(device, cancellationToken: cancellationToken)).FirstOrDefault(r =>
+                r.Guest == guest && r.Status == OperationStatus.Succeeded && r.Action is OperationAction.AttachToGuest or OperationAction.DetachFromGuest);
+            if (latest is { Action: OperationAction.AttachToGuest, Overrode: { } overrode })
+            {
+                confirmed.UnionWith(overrode.Refusals);
+            }
+        }
+
+        return confirmed;
+    }
+
     /// <summary>Operations with no outcome: cut off by a crash or a kill.</summary>
     public Task<IReadOnlyList<OperationRecord>> PendingAsync(CancellationToken cancellationToken = default)
         => ListAsync(status: OperationStatus.Pending, cancellationToken: cancellationToken);

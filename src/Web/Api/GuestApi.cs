@@ -114,7 +114,7 @@ public static class GuestApi
             var request = new GuestStartRequest(name, BindingApi.Actor(context), command.DryRun, command.Force, command.Plan, context.Connection.LocalIpAddress);
             var result = await power.StartAsync(request, CancellationToken.None).WaitAsync(cancellationToken);
             var response = new GuestStartResponse(result.Status?.ToString(), result.Message, result.OperationId, result.Plan.Devices.ToResponse(),
-                result.Plan.Refusals.ToResponse(), result.Plan.Fingerprint, result.ChangeInProgress);
+                result.Unconfirmed.ToResponse(), result.Plan.Fingerprint, result.ChangeInProgress);
             return result.Status switch
             {
                 null => Results.Ok(response),
@@ -185,7 +185,10 @@ public sealed record AttachCommand(string? Address = null, IReadOnlyList<string>
 /// </summary>
 public sealed record LifecycleCommand(bool Force = false, bool DryRun = false, string? Plan = null);
 
-/// <summary>The plan of a start: the guest's managed host functions, which libvirt moves to vfio-pci, and what the host loses.</summary>
+/// <summary>
+/// The plan of a start: the guest's managed host functions, which libvirt moves to vfio-pci, and what the host loses.
+/// <c>refusals</c> are those nobody confirmed (overrides given when the devices were attached to this guest count).
+/// </summary>
 public sealed record GuestStartResponse(string? Status, string Message, long? OperationId, IReadOnlyList<PlannedDeviceResponse> Devices,
     IReadOnlyList<RefusalResponse> Refusals, string Fingerprint, string? ChangeInProgress);
 

@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Xml.Linq;
 using Microsoft.Extensions.DependencyInjection;
-using Passthru.Core.Libvirt;
-using Passthru.Core.Pci;
-using Passthru.TestSupport;
 using Passthru.Web.Configuration;
 using Passthru.Web.Model;
 
@@ -17,7 +12,7 @@ namespace Passthru.Web.Tests.Pages;
 /// </summary>
 public abstract class LibvirtPageTestContext : PageTestContext
 {
-    private readonly string _host = Scratch.NewPath("passthru-libvirt-host") + ".xml";
+    private readonly string _host;
 
     protected LibvirtPageTestContext(params (string Name, bool Managed, string[] Devices)[] guests)
         : this(false, guests)
@@ -27,15 +22,7 @@ public abstract class LibvirtPageTestContext : PageTestContext
     protected LibvirtPageTestContext(bool writable, params (string Name, bool Managed, string[] Devices)[] guests)
         : base(writable: writable)
     {
-        var fixture = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "fixtures", "libvirt", "host.xml"));
-        var domains = guests.Select((guest, i) => new XElement("domain", new XAttribute("type", "test"),
-            new XElement("name", guest.Name),
-            new XElement("uuid", string.Create(CultureInfo.InvariantCulture, $"22222222-0000-0000-0000-{i + 1:x12}")),
-            XElement.Parse("<memory unit='MiB'>512</memory>"),
-            XElement.Parse("<os><type arch='x86_64'>hvm</type></os>"),
-            XElement.Parse("<devices>" + string.Concat(guest.Devices.Select(d => HostDeviceXml.Create(PciAddress.Parse(d), guest.Managed))) + "</devices>"),
-            XElement.Parse("<test:runstate xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>5</test:runstate>")));
-        File.WriteAllText(_host, fixture.Replace("<node>", "<node>\n" + string.Concat(domains), StringComparison.Ordinal));
+        _host = LibvirtHostWithGuests.Write(guests);
         Services.Configure<PassthruOptions>(options => options.LibvirtUri = "test://" + _host);
     }
 

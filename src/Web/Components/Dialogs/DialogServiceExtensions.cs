@@ -37,12 +37,12 @@ public static class DialogServiceExtensions
     }
 
     /// <summary>The confirmation of a guest's start that takes something the host uses; the outcome, or null when it did not start.</summary>
-    public static async Task<GuestStartResult?> OpenStartAsync(this IDialogService dialogs, string guest, BindingPlan plan)
+    public static async Task<GuestStartResult?> OpenStartAsync(this IDialogService dialogs, string guest, GuestStartResult dryRun)
     {
         var reference = await dialogs.ShowAsync<GuestStartDialog>($"Start {guest}?", new DialogParameters<GuestStartDialog>
         {
             { d => d.GuestName, guest },
-            { d => d.Plan, plan },
+            { d => d.DryRun, dryRun },
         });
         return (await reference.Result)?.Data as GuestStartResult;
     }

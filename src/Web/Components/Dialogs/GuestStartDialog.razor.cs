@@ -25,9 +25,11 @@ public partial class GuestStartDialog
     [Parameter, EditorRequired]
     public string GuestName { get; set; } = "";
 
-    /// <summary>The dry run the page made: it has refusals, or this dialog would not be open.</summary>
+    /// <summary>The dry run the page made: it has refusals nobody confirmed, or this dialog would not be open.</summary>
     [Parameter, EditorRequired]
-    public BindingPlan Plan { get; set; } = null!;
+    public GuestStartResult DryRun { get; set; } = null!;
+
+    internal BindingPlan Plan => DryRun.Plan;
 
     internal GuestStartResult? Outcome { get; private set; }
     internal string? Error { get; private set; }
@@ -35,7 +37,7 @@ public partial class GuestStartDialog
     internal bool PlanChanged { get; private set; }
     internal string? Confirmation { get; set; }
 
-    private bool Confirmed => Plan.Refusals.All(r => r.CanOverride) && Confirmation?.Trim() == GuestName;
+    private bool Confirmed => DryRun.Unconfirmed.All(r => r.CanOverride) && Confirmation?.Trim() == GuestName;
 
     private async Task StartAsync()
     {
@@ -46,7 +48,7 @@ public partial class GuestStartDialog
             var result = await Power.StartAsync(new GuestStartRequest(GuestName, Origin.Actor, Force: true, SeenPlan: Plan.Fingerprint, ConnectionAddress: Origin.LocalAddress));
             if (result.PlanChanged)
             {
-                (Plan, PlanChanged, Confirmation) = (result.Plan, true, null);
+                (DryRun, PlanChanged, Confirmation) = (result, true, null);
                 return;
             }
 

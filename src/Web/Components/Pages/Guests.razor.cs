@@ -113,16 +113,17 @@ public partial class Guests : LiveComponentBase
 
     /// <summary>
     /// A start is planned first: libvirt takes the guest's managed devices from the host as it starts. When the host
-    /// would lose something it uses, the start is confirmed in a dialog; otherwise it runs on the plan just made.
+    /// would lose something it uses that nobody confirmed (when giving the devices, say), the start is confirmed in a
+    /// dialog; otherwise it runs on the plan just made.
     /// </summary>
     internal Task StartAsync(Guest guest)
         => RunAsync($"{guest.Name}/start", async () =>
         {
             var request = new GuestStartRequest(guest.Name, Origin.Actor, DryRun: true, ConnectionAddress: Origin.LocalAddress);
-            var plan = (await Power.StartAsync(request)).Plan;
-            var result = plan.Refusals.Count > 0
-                ? await Dialogs.OpenStartAsync(guest.Name, plan)
-                : await Power.StartAsync(request with { DryRun = false, SeenPlan = plan.Fingerprint });
+            var dryRun = await Power.StartAsync(request);
+            var result = dryRun.Unconfirmed.Count > 0
+                ? await Dialogs.OpenStartAsync(guest.Name, dryRun)
+                : await Power.StartAsync(request with { DryRun = false, SeenPlan = dryRun.Plan.Fingerprint });
             if (result is not null)
             {
                 Say(result.Status == OperationStatus.Succeeded ? $"{guest.Name} {result.Message}." : result.Message, result.Status != OperationStatus.Succeeded);

@@ -23,8 +23,9 @@ public sealed class HostModel(HostScanner scanner, DeviceInventory inventory, IL
 
     public HostSnapshot Scan() => scanner.Scan();
 
-    /// <summary>What the host uses through its devices now (mounts, routes, the console): the pages mark what it needs.</summary>
-    public HostUsage ReadUsage(GuestsSnapshot? guests) => HostUsage.Read(scanner.Root, guests?.BridgeUsers());
+    /// <summary>What the host uses through its devices now (mounts, routes, the console), read off the caller's thread: the pages mark what it needs.</summary>
+    public Task<HostUsage> ReadUsageAsync(GuestsSnapshot? guests, CancellationToken cancellationToken = default)
+        => Task.Run(() => HostUsage.Read(scanner.Root, guests?.BridgeUsers()), cancellationToken);
 
     /// <summary>Scans on the thread pool: a sysfs read can stall on a misbehaving device, and a page or request must not freeze with it.</summary>
     public async Task<HostSnapshot> ScanAsync(CancellationToken cancellationToken = default)

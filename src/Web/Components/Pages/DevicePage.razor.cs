@@ -37,7 +37,7 @@ public partial class DevicePage : LiveComponentBase
 
     protected override Task OnParametersSetAsync() => LoadAsync();
 
-    internal async Task LoadAsync() => Show(await Model.ScanAsync());
+    internal async Task LoadAsync() => await ShowAsync(await Model.ScanAsync());
 
     /// <summary>The page follows the outcome through the live push, as it follows a change made anywhere else.</summary>
     private Task OpenAsync(OperationAction action) => Dialogs.OpenBindingAsync(action, Device!.Address, null, Device.IdPair);
@@ -45,14 +45,14 @@ public partial class DevicePage : LiveComponentBase
     private Task GiveAsync(Guest guest, IReadOnlyList<PciAddress> devices) => Dialogs.OpenAttachAsync(guest.Name, guest.IsActive, devices);
 
     /// <summary>The driver, verdict and guests whenever they change (the interrupts section follows the samples itself).</summary>
-    protected override ValueTask<bool> OnLiveStateAsync(LiveState state)
+    protected override async ValueTask<bool> OnLiveStateAsync(LiveState state)
     {
         var guestsChanged = !ReferenceEquals(state.Guests, Guests);
         Guests = state.Guests;
         if (state.Host is { } host && Host is not null && !Host.HasSameDevicesAs(host))
         {
-            Show(host);
-            return ValueTask.FromResult(true);
+            await ShowAsync(host);
+            return true;
         }
 
         if (guestsChanged && Host is not null && Device is not null)
@@ -60,10 +60,11 @@ public partial class DevicePage : LiveComponentBase
             Standing = DeviceStanding.Of(Host, Device, Usage!, Guests);
         }
 
-        return ValueTask.FromResult(guestsChanged);
+        return guestsChanged;
     }
 
-    private void Show(HostSnapshot host)
+    /// <summary>Reads what the host uses first, then shows it all at once: a render between the two would see half.</summary>
+    private async Task ShowAsync(HostSnapshot host)
     {
         if (!PciAddress.TryParse(Address, out var address, out var error))
         {
@@ -71,6 +72,7 @@ public partial class DevicePage : LiveComponentBase
             return;
         }
 
+        var usage = await Model.ReadUsageAsync(Guests);
         Host = host;
         Device = Host.Find(address);
         if (Device is null)
@@ -80,7 +82,7 @@ public partial class DevicePage : LiveComponentBase
         }
 
         Error = null;
-        Usage = Model.ReadUsage(Guests);
+        Usage = usage;
         Group = Host.GroupOf(Device);
         Standing = DeviceStanding.Of(Host, Device, Usage, Guests);
     }

@@ -50,22 +50,22 @@ public partial class Groups : LiveComponentBase
 
     protected override Task OnInitializedAsync() => RescanAsync();
 
-    private async Task RescanAsync() => Show(await Model.ScanAsync());
+    private async Task RescanAsync() => await ShowAsync(await Model.ScanAsync());
 
-    private void Show(HostSnapshot host) => (Host, Usage) = (host, Model.ReadUsage(Guests));
+    private async Task ShowAsync(HostSnapshot host) => (Host, Usage) = (host, await Model.ReadUsageAsync(Guests));
 
     /// <summary>A bind or unbind done anywhere (this page, the API, a shell) shows without a reload.</summary>
-    protected override ValueTask<bool> OnLiveStateAsync(LiveState state)
+    protected override async ValueTask<bool> OnLiveStateAsync(LiveState state)
     {
         var guestsChanged = !ReferenceEquals(state.Guests, Guests);
         Guests = state.Guests;
         if (state.Host is not { } host || (Host is not null && Host.HasSameDevicesAs(host)))
         {
-            return ValueTask.FromResult(guestsChanged); // else only interrupts moved: nothing on this page changed
+            return guestsChanged; // else only interrupts moved: nothing on this page changed
         }
 
-        Show(host);
-        return ValueTask.FromResult(true);
+        await ShowAsync(host);
+        return true;
     }
 
     private void SetText(string? text)

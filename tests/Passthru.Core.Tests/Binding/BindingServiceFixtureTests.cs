@@ -1,10 +1,7 @@
 using Passthru.Core.Binding;
-using Passthru.Core.Changes;
 using Passthru.Core.History;
 using Passthru.Core.Host;
 using Passthru.Core.Pci;
-using Passthru.Core.Safety;
-using Passthru.Core.Scanning;
 using Passthru.TestSupport;
 
 namespace Passthru.Core.Tests.Binding;
@@ -15,37 +12,24 @@ namespace Passthru.Core.Tests.Binding;
 /// tests use: the failure path, the rollback, the journal and the refusals. Real binds are tested in
 /// the lab (LabBindingTests).
 /// </summary>
-public sealed class BindingServiceFixtureTests : IDisposable
+public sealed class BindingServiceFixtureTests : FixtureRootTests
 {
     private static readonly PciAddress Solo = PciAddress.Parse("0000:00:1b.0");
-    private static readonly Actor Localhost = new("anonymous", "127.0.0.1");
 
-    private readonly string _tree = CapturedTrees.Copy("intel-initial");
-    private readonly string _database = Scratch.NewPath("passthru-binding") + ".db";
-
-    private (BindingService Service, OperationJournal Journal) Create(string? databasePath = null)
-    {
-        var root = new HostRoot(_tree);
-        var journal = new OperationJournal(new HistoryDatabase(databasePath ?? _database), TimeProvider.System);
-        var service = new BindingService(new HostScanner(root, TreeScan.SystemIds, TimeProvider.System),
-            new SysfsBinder(root, TimeSpan.FromSeconds(5)), journal, new HostChangeQueue());
-        return (service, journal);
-    }
-
-    private string DeviceFile(string name) => Path.Combine(_tree, "sys/devices/pci0000:00/0000:00:1b.0", name);
+    private string DeviceFile(string name) => Path.Combine(Tree, "sys/devices/pci0000:00/0000:00:1b.0", name);
 
     [Fact]
     public async Task Detach_KernelDoesNotBind_IsRolledBackAndJournaled()
     {
-        var (service, journal) = Create();
+        var (service, journal) = CreateBinding();
 
         var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, Solo, null, Localhost));
 
         Assert.Equal(OperationStatus.RolledBack, result.Status);
         Assert.Contains("snd_hda_intel took the device back instead of vfio-pci", result.Message, StringComparison.Ordinal);
-        Assert.Contains($"Likely cause: the host root {_tree} is not a running kernel's sysfs", result.Message, StringComparison.Ordinal);
+        Assert.Contains($"Likely cause: the host root {Tree} is not a running kernel's sysfs", result.Message, StringComparison.Ordinal);
         Assert.Equal("\n", File.ReadAllText(DeviceFile("driver_override")));                 // the rollback cleared the override
-        Assert.Equal("0000:00:1b.0", File.ReadAllText(Path.Combine(_tree, "sys/bus/pci/drivers_probe")));
+        Assert.Equal("0000:00:1b.0", File.ReadAllText(Path.Combine(Tree, "sys/bus/pci/drivers_probe")));
         var record = Assert.Single(await journal.ListAsync());
         Assert.Equal((OperationStatus.RolledBack, "anonymous", "127.0.0.1", "0000:00:1b.0"), (record.Status, record.Actor, record.RemoteAddress, record.Target));
         Assert.Equal(("snd_hda_intel", "snd_hda_intel"), (record.Devices.Single().DriverBefore, record.Devices.Single().DriverAfter));
@@ -58,14 +42,14 @@ public sealed class BindingServiceFixtureTests : IDisposable
         await File.WriteAllTextAsync(damaged, new string('x', 8192));
         try
         {
-            var (service, _) = Create(damaged);
+            var (service, _) = CreateBinding(damaged);
 
             var ex = await Assert.ThrowsAsync<HistoryUnavailableException>(() =>
                 service.RunAsync(new BindingRequest(OperationAction.Detach, Solo, null, Localhost)));
 
             Assert.Contains("damaged", ex.Message, StringComparison.Ordinal);
             Assert.Equal("(null)\n", File.ReadAllText(DeviceFile("driver_override")));
-            Assert.Equal("", File.ReadAllText(Path.Combine(_tree, "sys/bus/pci/drivers_probe")));
+            Assert.Equal("", File.ReadAllText(Path.Combine(Tree, "sys/bus/pci/drivers_probe")));
         }
         finally
         {
@@ -76,20 +60,20 @@ public sealed class BindingServiceFixtureTests : IDisposable
     [Fact]
     public async Task Detach_MountedDisk_IsRefusedJournaledAndNotWritten()
     {
-        var (service, journal) = Create();
+        var (service, journal) = CreateBinding();
 
         var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, PciAddress.Parse("0000:00:05.0"), null, Localhost));
 
         Assert.Equal(OperationStatus.Refused, result.Status);
         Assert.Contains("mounted on /var/lib/libvirt/images", result.Message, StringComparison.Ordinal);
-        Assert.Equal("(null)\n", File.ReadAllText(Path.Combine(_tree, "sys/devices/pci0000:00/0000:00:05.0/driver_override")));
+        Assert.Equal("(null)\n", File.ReadAllText(Path.Combine(Tree, "sys/devices/pci0000:00/0000:00:05.0/driver_override")));
         Assert.Equal(OperationStatus.Refused, Assert.Single(await journal.ListAsync()).Status);
     }
 
     [Fact]
     public async Task DryRun_GroupDetach_ListsTheMovesAndWritesNothing()
     {
-        var (service, journal) = Create();
+        var (service, journal) = CreateBinding();
 
         var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, null, 12, Localhost, DryRun: true));
 
@@ -99,18 +83,18 @@ public sealed class BindingServiceFixtureTests : IDisposable
         Assert.All(result.Plan.Devices, d => Assert.Equal("vfio-pci", d.DriverAfter));
         Assert.Contains(result.Plan.Refusals, r => r.Reason.Contains("fbcon", StringComparison.Ordinal)); // 04:00.0 is the boot VGA
         Assert.Empty(await journal.ListAsync());
-        Assert.Equal("", File.ReadAllText(Path.Combine(_tree, "sys/bus/pci/drivers_probe")));
+        Assert.Equal("", File.ReadAllText(Path.Combine(Tree, "sys/bus/pci/drivers_probe")));
     }
 
     [Fact]
     public async Task Recover_OperationCutOffByAKill_IsMarkedInterruptedWithWhatWasFound()
     {
-        var (_, journal) = Create();
+        var (_, journal) = CreateBinding();
         // What a kill between the intent and the outcome leaves: a pending operation.
         await journal.BeginAsync(Localhost, OperationAction.Detach, Solo.ToString(), false,
             [new OperationDevice(Solo, "8086", "293e", 8, "snd_hda_intel")]);
 
-        var restarted = new OperationRecovery(new OperationJournal(new HistoryDatabase(_database), TimeProvider.System), new HostRoot(_tree));
+        var restarted = new OperationRecovery(new OperationJournal(new HistoryDatabase(Database), TimeProvider.System), new HostRoot(Tree));
         var recovered = Assert.Single(await restarted.RecoverAsync());
 
         var record = Assert.Single(await journal.ListAsync());
@@ -128,10 +112,7 @@ public sealed class BindingServiceFixtureTests : IDisposable
         var overridePath = DeviceFile("driver_override");
         File.Delete(overridePath);
         Assert.Equal(0, Mkfifo(overridePath, 0b110_100_100));
-        var root = new HostRoot(_tree);
-        var journal = new OperationJournal(new HistoryDatabase(_database), TimeProvider.System);
-        var service = new BindingService(new HostScanner(root, TreeScan.SystemIds, TimeProvider.System),
-            new SysfsBinder(root, TimeSpan.FromMilliseconds(500)), journal, new HostChangeQueue());
+        var (service, journal) = CreateBinding(stepTimeout: TimeSpan.FromMilliseconds(500));
         try
         {
             var result = await service.RunAsync(new BindingRequest(OperationAction.Detach, Solo, null, Localhost));
@@ -150,10 +131,4 @@ public sealed class BindingServiceFixtureTests : IDisposable
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
     private static extern int Mkfifo(string path, int mode);
-
-    public void Dispose()
-    {
-        Directory.Delete(_tree, recursive: true);
-        Scratch.DeleteDatabase(_database);
-    }
 }

@@ -1,11 +1,7 @@
 using Passthru.Core.Binding;
-using Passthru.Core.Changes;
 using Passthru.Core.History;
-using Passthru.Core.Host;
 using Passthru.Core.Pci;
-using Passthru.Core.Safety;
-using Passthru.Core.Scanning;
-using Passthru.TestSupport;
+using Passthru.Core.Tests.Binding;
 
 namespace Passthru.Core.Tests.Changes;
 
@@ -14,25 +10,16 @@ namespace Passthru.Core.Tests.Changes;
 /// a FIXTURE ROOT (a writable copy of the intel-initial capture: /dev/vda1 mounted from 00:05.0's disk,
 /// /dev/vda2 swap), where the tests change the host between the dry run and the run.
 /// </summary>
-public sealed class PlanBoundOverrideTests : IDisposable
+public sealed class PlanBoundOverrideTests : FixtureRootTests
 {
     private static readonly PciAddress Disk = PciAddress.Parse("0000:00:05.0");
-    private static readonly Actor Localhost = new("anonymous", "127.0.0.1");
 
-    private readonly string _tree = CapturedTrees.Copy("intel-initial");
-    private readonly string _database = Scratch.NewPath("passthru-override") + ".db";
     private readonly OperationJournal _journal;
     private readonly BindingService _service;
 
-    public PlanBoundOverrideTests()
-    {
-        var root = new HostRoot(_tree);
-        _journal = new OperationJournal(new HistoryDatabase(_database), TimeProvider.System);
-        _service = new BindingService(new HostScanner(root, TreeScan.SystemIds, TimeProvider.System), new SysfsBinder(root, TimeSpan.FromSeconds(5)), _journal,
-            new HostChangeQueue());
-    }
+    public PlanBoundOverrideTests() => (_service, _journal) = CreateBinding();
 
-    private string DriverOverride => File.ReadAllText(Path.Combine(_tree, "sys/bus/pci/devices/0000:00:05.0/driver_override"));
+    private string DriverOverride => File.ReadAllText(Path.Combine(Tree, "sys/bus/pci/devices/0000:00:05.0/driver_override"));
 
     [Fact]
     public async Task ForcedRun_RefusalAppearedAfterTheDryRun_IsNotOverriddenAndNothingIsWritten()
@@ -42,7 +29,7 @@ public sealed class PlanBoundOverrideTests : IDisposable
         var before = DriverOverride;
 
         // Meanwhile somebody mounts the disk's filesystem a second time: a refusal nobody saw.
-        File.AppendAllText(Path.Combine(_tree, "proc/mounts"), "/dev/vda1 /mnt/backup ext4 rw,relatime 0 0\n");
+        File.AppendAllText(Path.Combine(Tree, "proc/mounts"), "/dev/vda1 /mnt/backup ext4 rw,relatime 0 0\n");
         var run = await _service.RunAsync(new BindingRequest(OperationAction.Detach, Disk, null, Localhost, Force: true, SeenPlan: dryRun.Plan.Fingerprint));
 
         Assert.True(run.PlanChanged);
@@ -97,14 +84,8 @@ public sealed class PlanBoundOverrideTests : IDisposable
         Assert.Equal(first.Plan.Fingerprint, again.Plan.Fingerprint);
 
         // The swap goes away: one refusal less, another plan.
-        File.WriteAllText(Path.Combine(_tree, "proc/swaps"), "Filename\tType\tSize\tUsed\tPriority\n");
+        File.WriteAllText(Path.Combine(Tree, "proc/swaps"), "Filename\tType\tSize\tUsed\tPriority\n");
         var changed = await _service.RunAsync(new BindingRequest(OperationAction.Detach, Disk, null, Localhost, DryRun: true));
         Assert.NotEqual(first.Plan.Fingerprint, changed.Plan.Fingerprint);
-    }
-
-    public void Dispose()
-    {
-        Directory.Delete(_tree, recursive: true);
-        Scratch.DeleteDatabase(_database);
     }
 }

@@ -1,12 +1,12 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using MudBlazor.Services;
 using Passthru.Web.Api;
 using Passthru.Web.Auth;
 using Passthru.Web.Components;
 using Passthru.Web.Configuration;
+using Passthru.Web.Hosting;
 using Passthru.Web.Hubs;
-using Passthru.Web.Model;
-using MudBlazor.Services;
 
 namespace Passthru.Web;
 

@@ -2,8 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Passthru.TestSupport;
+using Passthru.Web.Auth;
 using Passthru.Web.Configuration;
-using Passthru.Web.Model;
+using Passthru.Web.Hosting;
 
 namespace Passthru.Web.Tests;
 

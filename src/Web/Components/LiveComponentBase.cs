@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using Passthru.Web.Model;
+using Passthru.Web.Live;
 
 namespace Passthru.Web.Components;
 

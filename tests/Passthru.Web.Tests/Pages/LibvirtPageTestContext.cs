@@ -5,7 +5,7 @@ using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
 using Passthru.TestSupport;
 using Passthru.Web.Configuration;
-using Passthru.Web.Model;
+using Passthru.Web.Live;
 
 namespace Passthru.Web.Tests.Pages;
 

@@ -3,7 +3,7 @@ using MudBlazor;
 using Passthru.Core.Binding;
 using Passthru.Core.History;
 using Passthru.Core.Pci;
-using Passthru.Web.Model;
+using Passthru.Web.Auth;
 
 namespace Passthru.Web.Components.Dialogs;
 

@@ -4,7 +4,7 @@ using Passthru.Core.Binding;
 using Passthru.Core.Guests;
 using Passthru.Core.History;
 using Passthru.Core.Libvirt;
-using Passthru.Web.Model;
+using Passthru.Web.Auth;
 
 namespace Passthru.Web.Components.Dialogs;
 

@@ -8,10 +8,11 @@ using Passthru.Core.History;
 using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
+using Passthru.Web.Auth;
 using Passthru.Web.Components.Controls;
 using Passthru.Web.Components.Dialogs;
 using Passthru.Web.Configuration;
-using Passthru.Web.Model;
+using Passthru.Web.Live;
 
 namespace Passthru.Web.Components.Pages;
 

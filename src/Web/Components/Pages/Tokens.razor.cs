@@ -5,7 +5,6 @@ using Microsoft.JSInterop;
 using Passthru.Core.Auth;
 using Passthru.Core.History;
 using Passthru.Web.Auth;
-using Passthru.Web.Model;
 using MudBlazor;
 using Passthru.Web.Components.Dialogs;
 

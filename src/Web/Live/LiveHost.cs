@@ -7,8 +7,9 @@ using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
 using Passthru.Web.Configuration;
+using Passthru.Web.Model;
 
-namespace Passthru.Web.Model;
+namespace Passthru.Web.Live;
 
 /// <summary>
 /// The one producer of live host state: it samples <c>/proc/interrupts</c> every
@@ -319,45 +320,4 @@ public sealed partial class LiveHost : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem} Device changes are picked up by a rescan every {PollMs} ms instead.")]
     private static partial void LogNoUevents(ILogger logger, string problem, int pollMs);
-}
-
-/// <summary>What a subscriber sees: the latest device scan (replaced only when devices changed), interrupt sample and guests.</summary>
-/// <param name="HostVersion">Goes up each time the devices changed, so a page redraws its device list only then.</param>
-/// <param name="Guests">libvirt's guests as last read; null until read (or while nobody watched).</param>
-/// <param name="GuestsVersion">Goes up each time the guests were read again.</param>
-public sealed record LiveState(HostSnapshot? Host, InterruptSample Interrupts, long HostVersion, GuestsSnapshot? Guests = null, long GuestsVersion = 0)
-{
-    public static readonly LiveState Initial = new(null, InterruptSample.None, 0);
-
-    /// <summary>The running guest that has a host function in its live definition, or null.</summary>
-    public string? RunningGuestOf(PciAddress address)
-        => Guests?.RunningGuestWith(address)?.Name;
-
-    /// <summary>Interrupts per second of each running guest's passed-through functions, summed.</summary>
-    public IReadOnlyDictionary<string, double> GuestRates()
-    {
-        var rates = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var guest in Guests?.Guests.Where(g => g.IsActive) ?? [])
-        {
-            rates[guest.Name] = guest.LiveHostDevices.Sum(d => Interrupts.Devices.GetValueOrDefault(d.HostAddress)?.PerSecond ?? 0);
-        }
-
-        return rates;
-    }
-}
-
-/// <summary>A subscription to <see cref="LiveHost"/>; disposing it stops the delivery (and, for the last one, the sampling).</summary>
-public sealed class LiveSubscription(ChannelReader<LiveState> reader, Action unsubscribe) : IDisposable
-{
-    private int _disposed;
-
-    public ChannelReader<LiveState> Reader => reader;
-
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            unsubscribe();
-        }
-    }
 }

@@ -3,8 +3,9 @@ using Passthru.Core.History;
 using Passthru.Core.Host;
 using Passthru.Core.Interrupts;
 using Passthru.Web.Configuration;
+using Passthru.Web.Model;
 
-namespace Passthru.Web.Model;
+namespace Passthru.Web.Live;
 
 /// <summary>
 /// Writes what each device raised into the stored interrupt history, every

@@ -2,14 +2,16 @@ using Microsoft.Extensions.Options;
 using Passthru.Core.Binding;
 using Passthru.Core.Changes;
 using Passthru.Core.Guests;
-using Passthru.Core.Libvirt;
 using Passthru.Core.History;
 using Passthru.Core.Host;
+using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
 using Passthru.Web.Configuration;
+using Passthru.Web.Live;
+using Passthru.Web.Model;
 
-namespace Passthru.Web.Model;
+namespace Passthru.Web.Hosting;
 
 /// <summary>The host-access services, one of each per process, built from the Passthru options.</summary>
 public static class HostServices

@@ -39,7 +39,7 @@ public sealed partial class InterruptHistoryRecorder(
                 try
                 {
                     var host = await model.ScanAsync(stoppingToken);
-                    await history.AppendAsync(sampler.Sample(host), stoppingToken);
+                    await history.AppendAsync(InterruptTally.Of(sampler.Sample(host)), stoppingToken);
                     lastProblem = null;
                 }
                 catch (HistoryUnavailableException ex) when (ex.Message != lastProblem)

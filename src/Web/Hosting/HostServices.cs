@@ -55,6 +55,8 @@ public static class HostServices
             sp.GetRequiredService<HistoryDatabase>(),
             TimeSpan.FromHours(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.InterruptHistoryRetentionHours)));
         services.AddHostedService<InterruptHistoryRecorder>();
+        services.AddSingleton<DeviceEvents>();
+        services.AddSingleton<GuestWatcher>();
         services.AddSingleton<LiveHost>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveHost>());
         return services;

@@ -23,8 +23,6 @@ public sealed class InterruptTally
     /// <summary>The time from the first sample's beginning to the last one's read.</summary>
     public TimeSpan Span => Start is { } start ? End - start : TimeSpan.Zero;
 
-    public bool IsEmpty => Start is null;
-
     public IReadOnlyDictionary<PciAddress, DeviceInterruptCount> Devices => _devices;
 
     public static InterruptTally Of(InterruptSample sample)
@@ -36,20 +34,18 @@ public sealed class InterruptTally
 
     /// <summary>
     /// Adds a sample's deltas. A device is credited with the sample's seconds only where it has rows, so
-    /// its stored rate is its rate while it could count. A sample without rates (a sampler's first read,
-    /// or a failed one) counted nothing and adds nothing.
+    /// its stored rate is its rate while it could count. A sampler's first read compared nothing: it adds
+    /// no counts and marks where the counting began.
     /// </summary>
     public void Add(InterruptSample sample)
     {
-        if (!sample.HasRates)
-        {
-            return;
-        }
-
         Cover(sample.At - sample.Elapsed, sample.At);
         foreach (var device in sample.Devices.Values)
         {
-            Credit(device.Address, new DeviceInterruptCount(device.Delta, sample.Elapsed));
+            if (device.Delta > 0 || sample.Elapsed > TimeSpan.Zero)
+            {
+                Credit(device.Address, new DeviceInterruptCount(device.Delta, sample.Elapsed));
+            }
         }
     }
 

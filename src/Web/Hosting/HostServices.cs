@@ -54,7 +54,9 @@ public static class HostServices
         services.AddSingleton(sp => new InterruptHistory(
             sp.GetRequiredService<HistoryDatabase>(),
             TimeSpan.FromHours(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.InterruptHistoryRetentionHours)));
-        services.AddHostedService<InterruptHistoryRecorder>();
+        services.AddSingleton<InterruptHistoryRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<InterruptHistoryRecorder>());
+        services.AddSingleton<IInterruptSamplerFactory, InterruptSamplerFactory>();
         services.AddSingleton<DeviceEvents>();
         services.AddSingleton<GuestWatcher>();
         services.AddSingleton<LiveHost>();

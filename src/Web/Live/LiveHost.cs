@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Passthru.Core.Host;
 using Passthru.Core.Interrupts;
 using Passthru.Core.Scanning;
 using Passthru.Web.Configuration;
@@ -8,25 +7,34 @@ using Passthru.Web.Model;
 namespace Passthru.Web.Live;
 
 /// <summary>
-/// The one producer of live host state: it samples <c>/proc/interrupts</c> every
-/// <see cref="PassthruOptions.InterruptSampleMs"/>, rescans devices when <see cref="DeviceEvents"/> says
-/// they changed, and sends the guests <see cref="GuestWatcher"/> read, to <see cref="LiveSubscribers"/>.
-/// It works only while someone watches.
+/// The one producer of live host state, running as long as the dashboard does. While someone watches
+/// (pages, hub clients, API calls, through <see cref="LiveSubscribers"/>) it samples <c>/proc/interrupts</c>
+/// every <see cref="PassthruOptions.InterruptSampleMs"/>, rescans devices when <see cref="DeviceEvents"/>
+/// says they changed, and follows the guests through <see cref="GuestWatcher"/>. While nobody watches it
+/// samples only every <see cref="PassthruOptions.InterruptHistorySeconds"/>, for the history (not at all
+/// with the history off), and rescans only if devices changed. Every sample goes to
+/// <see cref="InterruptHistoryRecorder"/>.
 /// </summary>
 public sealed partial class LiveHost : BackgroundService
 {
     private readonly LiveSubscribers _subscribers = new();
+    private readonly IInterruptSamplerFactory _samplers;
     private readonly DeviceEvents _deviceEvents;
     private readonly GuestWatcher _guests;
+    private readonly InterruptHistoryRecorder _recorder;
     private readonly HostModel _model;
-    private readonly HostRoot _root;
     private readonly IOptions<PassthruOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<LiveHost> _logger;
 
-    public LiveHost(HostModel model, HostRoot root, DeviceEvents deviceEvents, GuestWatcher guests, IOptions<PassthruOptions> options,
-        TimeProvider timeProvider, ILogger<LiveHost> logger)
-        => (_model, _root, _deviceEvents, _guests, _options, _timeProvider, _logger) = (model, root, deviceEvents, guests, options, timeProvider, logger);
+    // The producer loop's own: the devices as last scanned, and when.
+    private HostSnapshot? _host;
+    private DateTimeOffset _lastScan;
+
+    public LiveHost(HostModel model, IInterruptSamplerFactory samplers, DeviceEvents deviceEvents, GuestWatcher guests, InterruptHistoryRecorder recorder,
+        IOptions<PassthruOptions> options, TimeProvider timeProvider, ILogger<LiveHost> logger)
+        => (_model, _samplers, _deviceEvents, _guests, _recorder, _options, _timeProvider, _logger)
+            = (model, samplers, deviceEvents, guests, recorder, options, timeProvider, logger);
 
     public LiveState Current => _subscribers.Latest;
 
@@ -44,9 +52,8 @@ public sealed partial class LiveHost : BackgroundService
     /// <summary>A state whose interrupt sample has rates: the current one if it is fresh, else the next that has them.</summary>
     public async Task<LiveState> WaitForRatesAsync(CancellationToken cancellationToken)
     {
-        var period = TimeSpan.FromMilliseconds(_options.Value.InterruptSampleMs);
         var current = Current;
-        if (current.Interrupts.HasRates && _timeProvider.GetUtcNow() - current.Interrupts.At < 2 * period)
+        if (current.Interrupts.HasRates && _timeProvider.GetUtcNow() - current.Interrupts.At < 2 * SamplePeriod)
         {
             return current;
         }
@@ -63,6 +70,8 @@ public sealed partial class LiveHost : BackgroundService
         throw new OperationCanceledException(cancellationToken);
     }
 
+    private TimeSpan SamplePeriod => TimeSpan.FromMilliseconds(_options.Value.InterruptSampleMs);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var uevents = _deviceEvents.ListenAsync(stoppingToken);
@@ -70,8 +79,7 @@ public sealed partial class LiveHost : BackgroundService
         {
             try
             {
-                await _subscribers.WhenWatchedAsync(stoppingToken);
-                await RunWhileWatchedAsync(stoppingToken);
+                await ProduceAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -88,57 +96,102 @@ public sealed partial class LiveHost : BackgroundService
         await uevents;
     }
 
-    private async Task RunWhileWatchedAsync(CancellationToken stoppingToken)
+    private async Task ProduceAsync(CancellationToken stoppingToken)
     {
-        using var guestWatch = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var guests = _guests.WatchAsync(_deviceEvents.RequestRescan, guestWatch.Token);
+        using var sampler = _samplers.Create();
+        await SampleAsync(sampler, rescan: true, watched: false, stoppingToken);
+        while (true)
+        {
+            if (_subscribers.Count == 0)
+            {
+                await IdleAsync(sampler, stoppingToken);
+            }
+
+            await FollowWhileWatchedAsync(sampler, stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// Until someone watches: a sample every history period, with a rescan only if the devices changed
+    /// (or, without uevents, the poll period passed); then a fresh scan and sample for whoever came.
+    /// </summary>
+    private async Task IdleAsync(IInterruptSampler sampler, CancellationToken stoppingToken)
+    {
+        var watched = _subscribers.WhenWatchedAsync(stoppingToken);
+        if (_recorder.Period is { } period)
+        {
+            using var timer = new PeriodicTimer(period, _timeProvider);
+            while (true)
+            {
+                var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                if (await Task.WhenAny(watched, tick) == watched)
+                {
+                    break;
+                }
+
+                await tick; // a cancellation surfaces here
+                await SampleAsync(sampler, _deviceEvents.TakeRequests() || _deviceEvents.PollDue(_lastScan), watched: false, stoppingToken);
+            }
+        }
+
+        await watched;
+        // The latest state may be a period old (hours, with the history off): whoever came sees the host as it is now.
+        _deviceEvents.TakeRequests();
+        await SampleAsync(sampler, rescan: true, watched: false, stoppingToken);
+    }
+
+    /// <summary>While someone watches: a sample every sample period, a rescan at once when the devices changed, and the guests followed.</summary>
+    private async Task FollowWhileWatchedAsync(IInterruptSampler sampler, CancellationToken stoppingToken)
+    {
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var guests = _guests.WatchAsync(_deviceEvents.RequestRescan, watching.Token);
         try
         {
-            await SampleWhileWatchedAsync(stoppingToken);
+            using var timer = new PeriodicTimer(SamplePeriod, _timeProvider);
+            Task<bool>? tick = null;
+            Task<bool>? request = null;
+            while (_subscribers.Count > 0)
+            {
+                tick ??= timer.WaitForNextTickAsync(watching.Token).AsTask();
+                request ??= _deviceEvents.WaitForRequestAsync(watching.Token);
+                var woke = await Task.WhenAny(tick, request);
+                await woke; // a cancellation surfaces here
+                bool rescan;
+                if (woke == request)
+                {
+                    await _deviceEvents.SettleAsync(stoppingToken);
+                    (request, rescan) = (null, true);
+                }
+                else
+                {
+                    (tick, rescan) = (null, _deviceEvents.PollDue(_lastScan));
+                }
+
+                await SampleAsync(sampler, rescan, watched: true, stoppingToken);
+            }
         }
         finally
         {
-            await guestWatch.CancelAsync();
+            await watching.CancelAsync();
             await guests;
         }
     }
 
-    private async Task SampleWhileWatchedAsync(CancellationToken stoppingToken)
+    /// <param name="watched">
+    /// Whether someone watched since the previous sample. A rate over a span nobody watched (a history period,
+    /// or hours) is the history's, not the live view's: that sample is published as a first read, without rates.
+    /// </param>
+    private async Task SampleAsync(IInterruptSampler sampler, bool rescan, bool watched, CancellationToken stoppingToken)
     {
-        using var sampler = new InterruptSampler(_root, _timeProvider);
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.Value.InterruptSampleMs), _timeProvider);
-        var host = await _model.ScanAsync(stoppingToken);
-        var lastScan = _timeProvider.GetUtcNow();
-        Publish(host, sampler.Sample(host));
-
-        Task<bool>? tick = null;
-        Task<bool>? request = null;
-        while (SubscriberCount > 0)
+        if (rescan || _host is null)
         {
-            tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
-            request ??= _deviceEvents.WaitForRequestAsync(stoppingToken);
-            var woke = await Task.WhenAny(tick, request);
-            await woke; // a cancellation surfaces here
-            var rescan = false;
-            if (woke == request)
-            {
-                await _deviceEvents.SettleAsync(stoppingToken);
-                (request, rescan) = (null, true);
-            }
-            else
-            {
-                tick = null;
-                rescan = _deviceEvents.PollDue(lastScan);
-            }
-
-            if (rescan)
-            {
-                host = await _model.ScanAsync(stoppingToken);
-                lastScan = _timeProvider.GetUtcNow();
-            }
-
-            Publish(host, sampler.Sample(host));
+            _host = await _model.ScanAsync(stoppingToken);
+            _lastScan = _timeProvider.GetUtcNow();
         }
+
+        var sample = sampler.Sample(_host);
+        _recorder.Add(sample);
+        Publish(_host, watched ? sample : sample.WithoutRates());
     }
 
     private void Publish(HostSnapshot host, InterruptSample sample)

@@ -54,7 +54,7 @@ public sealed class InterruptHistoryTests : IDisposable
     [Fact]
     public async Task Append_FirstSampleWithoutRates_WritesNothing()
     {
-        await _history.AppendAsync(InterruptTally.Of(Sample(Noon, 0, (Sound, 5)) with { Elapsed = TimeSpan.Zero }));
+        await _history.AppendAsync(InterruptTally.Of(Sample(Noon, 0, (Sound, 0)) with { Elapsed = TimeSpan.Zero }));
 
         Assert.Empty(await _history.ReadAsync([Sound], Noon.AddDays(-1)));
     }

@@ -32,13 +32,25 @@ public sealed class InterruptTallyTests
     }
 
     [Fact]
-    public void Add_ASampleWithoutRates_AddsNothing()
+    public void Add_AFirstRead_CountsNothing_ButStartsTheSpan()
     {
-        var tally = InterruptTally.Of(Sample(Noon, 1, (Sound, 5)) with { Elapsed = TimeSpan.Zero });
+        var tally = InterruptTally.Of(Sample(Noon, 1, (Sound, 0)) with { Elapsed = TimeSpan.Zero });
 
-        Assert.True(tally.IsEmpty);
         Assert.Empty(tally.Devices);
-        Assert.Equal(TimeSpan.Zero, tally.Span);
+        Assert.Equal((Noon, TimeSpan.Zero), (tally.Start, tally.Span));
+
+        tally.Add(Sample(Noon.AddSeconds(1), 1, (Sound, 10)));
+
+        Assert.Equal(new DeviceInterruptCount(10, TimeSpan.FromSeconds(1)), tally.Devices[Sound]);
+        Assert.Equal(TimeSpan.FromSeconds(1), tally.Span);
+    }
+
+    [Fact]
+    public void Add_TwoReadsAtTheSameInstant_KeepsWhatTheSecondCounted()
+    {
+        var tally = InterruptTally.Of(Sample(Noon, 1, (Sound, 7)) with { Elapsed = TimeSpan.Zero });
+
+        Assert.Equal(new DeviceInterruptCount(7, TimeSpan.Zero), tally.Devices[Sound]);
     }
 
     [Fact]

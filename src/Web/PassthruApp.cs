@@ -83,6 +83,7 @@ public static class PassthruApp
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddHttpContextAccessor();
         services.AddScoped<CircuitOrigin>();
+        services.AddScoped<LiveUpdatesStatus>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitOriginHandler>();
         // MudBlazor checks every circuit for closed popovers to release every QueueDelay (0.5 s by default): with 50
         // pages open that timer alone took 4 % of a core. Released a few seconds later, a closed popover costs nothing.

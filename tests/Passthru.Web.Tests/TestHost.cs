@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Passthru.TestSupport;
 using Passthru.Web.Auth;
+using Passthru.Web.Components;
 using Passthru.Web.Configuration;
 using Passthru.Web.Hosting;
 
@@ -27,6 +28,7 @@ internal static class TestHost
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddScoped<CircuitOrigin>();
+        services.AddScoped<LiveUpdatesStatus>();
         return services.AddHostServices();
     }
 }

@@ -13,11 +13,13 @@ namespace Passthru.Web.Live;
 /// says they changed, and follows the guests through <see cref="GuestWatcher"/>. While nobody watches it
 /// samples only every <see cref="PassthruOptions.InterruptHistorySeconds"/>, for the history (not at all
 /// with the history off), and rescans only if devices changed. Every sample goes to
-/// <see cref="InterruptHistoryRecorder"/>.
+/// <see cref="InterruptHistoryRecorder"/>. If its loop fails, it says so to the subscribers
+/// (<see cref="LiveState.StoppedBecause"/>) and starts again after a <see cref="RestartPause"/>.
 /// </summary>
 public sealed partial class LiveHost : BackgroundService
 {
     private readonly LiveSubscribers _subscribers = new();
+    private readonly RestartPause _restartPause = new();
     private readonly IInterruptSamplerFactory _samplers;
     private readonly DeviceEvents _deviceEvents;
     private readonly GuestWatcher _guests;
@@ -87,9 +89,11 @@ public sealed partial class LiveHost : BackgroundService
             }
             catch (Exception ex)
             {
-                // The dashboard must keep its live view: log, pause a moment, start the loop again.
-                LogLoopFailed(_logger, ex);
-                await Task.Delay(TimeSpan.FromSeconds(1), _timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                // The dashboard must keep its live view: say why it stopped, pause, start the loop again.
+                var pause = _restartPause.Next();
+                LogLoopFailed(_logger, pause.TotalSeconds, ex);
+                _subscribers.Publish(Current with { StoppedBecause = ex.Message });
+                await Task.Delay(pause, _timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
 
@@ -192,6 +196,7 @@ public sealed partial class LiveHost : BackgroundService
         var sample = sampler.Sample(_host);
         _recorder.Add(sample);
         Publish(_host, watched ? sample : sample.WithoutRates());
+        _restartPause.Reset();
     }
 
     private void Publish(HostSnapshot host, InterruptSample sample)
@@ -204,9 +209,10 @@ public sealed partial class LiveHost : BackgroundService
             sample,
             hostChanged ? previous.HostVersion + 1 : previous.HostVersion,
             guests,
-            guestsVersion));
+            guestsVersion,
+            _guests.Problem is { } problem ? $"following libvirt's guests failed: {problem}" : null));
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The live host loop failed; starting it again.")]
-    private static partial void LogLoopFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The live host loop failed; starting it again in {PauseSeconds} s.")]
+    private static partial void LogLoopFailed(ILogger logger, double pauseSeconds, Exception exception);
 }

@@ -38,10 +38,11 @@ public sealed class LiveSubscribers
         lock (_gate)
         {
             _channels.Add(channel);
-            if (_latest.Host is not null && _channels.Count > 1)
+            if ((_latest.Host is not null && _channels.Count > 1) || _latest.StoppedBecause is not null)
             {
                 // Others watch, so the producer samples and the latest state is fresh; with no one watching
-                // before, it may be old, and the producer sends a fresh one as it wakes.
+                // before, it may be old, and the producer sends a fresh one as it wakes. That updates have
+                // stopped is said at once: the producer sends nothing until it starts again.
                 channel.Writer.TryWrite(_latest);
             }
 

@@ -7,7 +7,7 @@ namespace Passthru.Benchmarks;
 
 /// <summary>
 /// The dashboard's CPU use as a separate process, read from its /proc/PID/stat: idle (nobody
-/// watching, so no sampling), then with N Chromium pages on the Interrupts page (N circuits
+/// watching: a sample a minute for the history), then with N Chromium pages on the Interrupts page (N circuits
 /// subscribed at the default 1 Hz). The app reads this machine's real /proc and /sys, read-only:
 /// nothing is bound or unbound.
 /// </summary>

@@ -1,13 +1,12 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
-using Passthru.Core.Safety;
 using Passthru.Web.Api;
 using Passthru.Web.Auth;
 using Passthru.Web.Components;
 using Passthru.Web.Configuration;
+using Passthru.Web.Hosting;
 using Passthru.Web.Hubs;
-using Passthru.Web.Model;
 
 namespace Passthru.Web;
 
@@ -84,6 +83,7 @@ public static class PassthruApp
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddHttpContextAccessor();
         services.AddScoped<CircuitOrigin>();
+        services.AddScoped<LiveUpdatesStatus>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitOriginHandler>();
         // MudBlazor checks every circuit for closed popovers to release every QueueDelay (0.5 s by default): with 50
         // pages open that timer alone took 4 % of a core. Released a few seconds later, a closed popover costs nothing.

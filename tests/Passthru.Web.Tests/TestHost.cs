@@ -2,8 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Passthru.TestSupport;
+using Passthru.Web.Auth;
+using Passthru.Web.Components;
 using Passthru.Web.Configuration;
-using Passthru.Web.Model;
+using Passthru.Web.Hosting;
 
 namespace Passthru.Web.Tests;
 
@@ -26,6 +28,7 @@ internal static class TestHost
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddScoped<CircuitOrigin>();
+        services.AddScoped<LiveUpdatesStatus>();
         return services.AddHostServices();
     }
 }

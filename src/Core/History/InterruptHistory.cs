@@ -16,29 +16,31 @@ public sealed class InterruptHistory(HistoryDatabase database, TimeSpan retentio
 {
     public TimeSpan Retention => retention;
 
-    /// <summary>Adds one sample's per-device counts to the minute it was taken in, and drops minutes older than the retention.</summary>
-    public Task AppendAsync(InterruptSample sample, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Adds a tally's per-device counts and seconds to the minute it ended in, in one transaction, and
+    /// drops minutes older than the retention. A tally that spans a minute boundary is counted in the
+    /// minute it ended in: at one write a minute the chart's resolution, not a precision, is lost.
+    /// </summary>
+    public Task AppendAsync(InterruptTally tally, CancellationToken cancellationToken = default)
     {
-        if (!sample.HasRates || sample.Devices.Count == 0)
+        if (tally.Devices.Count == 0)
         {
             return Task.CompletedTask;
         }
 
-        var minute = Minute(sample.At);
-        var cutoff = Minute(sample.At - retention);
+        var minute = Minute(tally.End);
+        var cutoff = Minute(tally.End - retention);
         return database.RunAsync(async connection =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            foreach (var device in sample.Devices.Values)
+            foreach (var (address, counted) in tally.Devices)
             {
-                // A sample spanning a minute boundary is counted in the minute it ended in: at one sample a
-                // minute the chart's resolution, not a precision, is lost.
                 await connection.ExecuteAsync("""
                     INSERT INTO interrupt_minutes (address, minute, count, seconds) VALUES (@address, @minute, @count, @seconds)
                     ON CONFLICT (address, minute) DO UPDATE SET
                         count   = interrupt_minutes.count + excluded.count,
                         seconds = interrupt_minutes.seconds + excluded.seconds
-                    """, new { address = device.Address.ToString(), minute, count = (long)Math.Min(device.Delta, long.MaxValue), seconds = sample.Elapsed.TotalSeconds }, transaction);
+                    """, new { address = address.ToString(), minute, count = (long)Math.Min(counted.Count, long.MaxValue), seconds = counted.Elapsed.TotalSeconds }, transaction);
             }
 
             await connection.ExecuteAsync("DELETE FROM interrupt_minutes WHERE minute < @cutoff", new { cutoff }, transaction);

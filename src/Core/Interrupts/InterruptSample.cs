@@ -35,4 +35,12 @@ public sealed record InterruptSample
     public bool HasRates => Elapsed > TimeSpan.Zero;
 
     public IEnumerable<InterruptRow> RowsOf(PciAddress address) => Rows.Where(r => r.Owner?.Address == address);
+
+    /// <summary>This read as a first read shows it: the counts, with nothing compared (no deltas, no rates).</summary>
+    public InterruptSample WithoutRates() => this with
+    {
+        Elapsed = TimeSpan.Zero,
+        Rows = Rows.Select(r => r with { Previous = null, Delta = 0, PerSecond = null }).ToArray(),
+        Devices = Devices.Values.ToDictionary(d => d.Address, d => d with { Delta = 0, PerSecond = null }),
+    };
 }

@@ -11,7 +11,7 @@ namespace Passthru.Core.Interrupts;
 /// enable MSI; a row whose number now belongs to another interrupt (its chip or handler changed)
 /// starts afresh rather than showing a jump. Not thread-safe: one sampler per producer.
 /// </summary>
-public sealed class InterruptSampler(HostRoot root, TimeProvider timeProvider) : IDisposable
+public sealed class InterruptSampler(HostRoot root, TimeProvider timeProvider) : IInterruptSampler
 {
     private readonly ProcInterruptsParser _parser = new();
     // Two read buffers in turn: the parser compares each read with the previous one, which must stay intact.

@@ -1,4 +1,4 @@
-using Passthru.Web.Model;
+using Passthru.Web.Live;
 
 namespace Passthru.Web.Api;
 

@@ -1,6 +1,6 @@
 using Passthru.Core.Interrupts;
 using Passthru.Core.Scanning;
-using Passthru.Web.Model;
+using Passthru.Web.Live;
 
 namespace Passthru.Web.Api;
 

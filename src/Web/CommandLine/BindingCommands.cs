@@ -6,7 +6,7 @@ using Passthru.Core.History;
 using Passthru.Core.Pci;
 using Passthru.Web.Api;
 using Passthru.Web.Configuration;
-using Passthru.Web.Model;
+using Passthru.Web.Hosting;
 
 namespace Passthru.Web.CommandLine;
 

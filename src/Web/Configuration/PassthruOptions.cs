@@ -23,7 +23,10 @@ public sealed class PassthruOptions
     /// </summary>
     public int DevicePollMs { get; set; } = 3000;
 
-    /// <summary>How often the stored interrupt history is written (per device, summed per minute); 0 turns it off.</summary>
+    /// <summary>
+    /// How often the stored interrupt history is written (per device, summed per minute), and how often
+    /// <c>/proc/interrupts</c> is read while nobody watches; 0 turns the history off (and that reading).
+    /// </summary>
     public int InterruptHistorySeconds { get; set; } = 60;
 
     /// <summary>How long the stored interrupt history is kept.</summary>

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.SignalR;
 using Passthru.Web.Api;
-using Passthru.Web.Model;
+using Passthru.Web.Live;
 
 namespace Passthru.Web.Hubs;
 
@@ -18,16 +18,17 @@ public sealed class HostHub(LiveHost live) : Hub
     public async IAsyncEnumerable<HostUpdateMessage> Updates([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var subscription = live.Subscribe();
-        var sentVersion = -1L;
+        LiveState? sent = null;
         await foreach (var state in subscription.Reader.ReadAllAsync(cancellationToken))
         {
-            if (state.Host is null)
+            // A state that only says live updates stopped repeats the last sample: its rows must not count twice.
+            if (state.Host is null || (sent is not null && state.HasSameDataAs(sent)))
             {
                 continue;
             }
 
-            var devicesChanged = state.HostVersion != sentVersion;
-            sentVersion = state.HostVersion;
+            var devicesChanged = sent is null || state.HostVersion != sent.HostVersion;
+            sent = state;
             yield return new HostUpdateMessage(
                 state.Interrupts.At,
                 state.HostVersion,

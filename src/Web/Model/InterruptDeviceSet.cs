@@ -1,4 +1,5 @@
 using Passthru.Core.Interrupts;
+using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
 using Passthru.Core.Scanning;
 
@@ -18,11 +19,11 @@ public sealed record InterruptDeviceChoice(PciAddress Address, string Text);
 /// <summary>The devices that raise interrupts in a sample: the page's choices and its first defaults.</summary>
 public sealed record InterruptDeviceSet(IReadOnlyList<InterruptDeviceChoice> Choices, IReadOnlyList<PciAddress> GuestDevices, IReadOnlyList<PciAddress> Busiest, int CpuCount)
 {
-    public static InterruptDeviceSet Of(InterruptSample sample, HostSnapshot host, LiveState state)
+    public static InterruptDeviceSet Of(InterruptSample sample, HostSnapshot host, GuestsSnapshot? guests)
     {
         var guestDevices = sample.Rows.Where(r => r.Owner?.Source == InterruptSource.Vfio).Select(r => r.Owner!.Address).Distinct().Order().ToArray();
         return new(
-            sample.Devices.Keys.Order().Select(a => new InterruptDeviceChoice(a, Name(a, host, guestDevices.Contains(a) ? state.RunningGuestOf(a) : null))).ToArray(),
+            sample.Devices.Keys.Order().Select(a => new InterruptDeviceChoice(a, Name(a, host, guestDevices.Contains(a) ? guests?.RunningGuestWith(a)?.Name : null))).ToArray(),
             guestDevices,
             sample.Devices.Values.OrderByDescending(d => d.Total).Take(3).Select(d => d.Address).ToArray(),
             sample.Cpus.Count);

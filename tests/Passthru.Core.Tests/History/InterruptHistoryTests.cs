@@ -25,12 +25,15 @@ public sealed class InterruptHistoryTests : IDisposable
         Devices = devices.ToDictionary(d => d.Address, d => new DeviceInterruptRate(d.Address, 0, d.Delta, d.Delta / seconds, 1)),
     };
 
+    private static InterruptTally Tally(DateTimeOffset at, double seconds, params (PciAddress Address, ulong Delta)[] devices)
+        => InterruptTally.Of(Sample(at, seconds, devices));
+
     [Fact]
     public async Task Append_SamplesInOneMinute_AreSummedIntoOneRate()
     {
-        await _history.AppendAsync(Sample(Noon.AddSeconds(20), 20, (Sound, 2000), (Nic, 10)));
-        await _history.AppendAsync(Sample(Noon.AddSeconds(50), 30, (Sound, 1000)));
-        await _history.AppendAsync(Sample(Noon.AddSeconds(70), 20, (Sound, 200)));
+        await _history.AppendAsync(Tally(Noon.AddSeconds(20), 20, (Sound, 2000), (Nic, 10)));
+        await _history.AppendAsync(Tally(Noon.AddSeconds(50), 30, (Sound, 1000)));
+        await _history.AppendAsync(Tally(Noon.AddSeconds(70), 20, (Sound, 200)));
 
         var minutes = await _history.ReadAsync([Sound], Noon.AddHours(-1));
 
@@ -40,8 +43,8 @@ public sealed class InterruptHistoryTests : IDisposable
     [Fact]
     public async Task Append_BeyondRetention_DropsOldMinutes()
     {
-        await _history.AppendAsync(Sample(Noon, 60, (Sound, 60)));
-        await _history.AppendAsync(Sample(Noon.AddHours(3), 60, (Sound, 120)));
+        await _history.AppendAsync(Tally(Noon, 60, (Sound, 60)));
+        await _history.AppendAsync(Tally(Noon.AddHours(3), 60, (Sound, 120)));
 
         var minutes = await _history.ReadAsync([Sound], Noon.AddDays(-1));
 
@@ -51,8 +54,25 @@ public sealed class InterruptHistoryTests : IDisposable
     [Fact]
     public async Task Append_FirstSampleWithoutRates_WritesNothing()
     {
-        await _history.AppendAsync(Sample(Noon, 0, (Sound, 5)) with { Elapsed = TimeSpan.Zero });
+        await _history.AppendAsync(InterruptTally.Of(Sample(Noon, 0, (Sound, 0)) with { Elapsed = TimeSpan.Zero }));
 
         Assert.Empty(await _history.ReadAsync([Sound], Noon.AddDays(-1)));
+    }
+
+    [Fact]
+    public async Task Append_ATallyOfSixtySamplesAcrossAMinuteBoundary_WritesTheirSumOnceInTheMinuteItEnded()
+    {
+        // Sixty one-second samples from 12:00:30 to 12:01:30: written one by one they would fill two minutes.
+        var tally = new InterruptTally();
+        for (var second = 31; second <= 90; second++)
+        {
+            tally.Add(Sample(Noon.AddSeconds(second), 1, (Sound, (ulong)second), (Nic, 1)));
+        }
+
+        await _history.AppendAsync(tally);
+
+        var sum = Enumerable.Range(31, 60).Sum();
+        Assert.Equal([new InterruptMinute(Sound, Noon.AddMinutes(1), sum / 60.0)], await _history.ReadAsync([Sound], Noon.AddHours(-1)));
+        Assert.Equal([new InterruptMinute(Nic, Noon.AddMinutes(1), 1)], await _history.ReadAsync([Nic], Noon.AddHours(-1)));
     }
 }

@@ -52,6 +52,23 @@ public sealed class InterruptSamplerTests : IDisposable
     }
 
     [Fact]
+    public void WithoutRates_ASecondSample_LooksLikeAFirstRead()
+    {
+        var host = TreeScan.Scan(_root);
+        Write(WithSoundCounts(100, 50));
+        var first = _sampler.Sample(host);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Write(WithSoundCounts(130, 60));
+
+        var shown = _sampler.Sample(host).WithoutRates();
+
+        Assert.False(shown.HasRates);
+        Assert.Equal(first.Rows.Select(r => (r.Line.Label, r.Delta, r.PerSecond, r.Previous)), shown.Rows.Select(r => (r.Line.Label, r.Delta, r.PerSecond, r.Previous)));
+        Assert.Equal(new DeviceInterruptRate(Sound, 190, 0, null, 1), shown.Devices[Sound]);
+        Assert.Equal(190UL, shown.RowsOf(Sound).Single().Line.Total);
+    }
+
+    [Fact]
     public void Sample_Counter32Wrap_GivesTheTrueRate()
     {
         var host = TreeScan.Scan(_root);

@@ -10,7 +10,6 @@ using Passthru.Core.History;
 using Passthru.TestSupport;
 using Passthru.Web.Auth;
 using Passthru.Web.Hubs;
-using Passthru.Web.Model;
 
 namespace Passthru.Web.Tests.Auth;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Passthru.Web.Configuration;
-using Passthru.Web.Model;
+using Passthru.Web.Live;
 
 namespace Passthru.Web.Tests.Pages;
 

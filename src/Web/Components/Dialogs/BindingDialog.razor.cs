@@ -4,8 +4,7 @@ using Passthru.Core.Binding;
 using Passthru.Core.Changes;
 using Passthru.Core.History;
 using Passthru.Core.Pci;
-using Passthru.Core.Safety;
-using Passthru.Web.Model;
+using Passthru.Web.Auth;
 
 namespace Passthru.Web.Components.Dialogs;
 

@@ -6,7 +6,7 @@ using Passthru.Core.Guests;
 using Passthru.Core.History;
 using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
-using Passthru.Core.Safety;
+using Passthru.Web.Auth;
 using Passthru.Web.Model;
 
 namespace Passthru.Web.Components.Dialogs;

@@ -5,8 +5,7 @@ using Passthru.Core.Changes;
 using Passthru.Core.Guests;
 using Passthru.Core.History;
 using Passthru.Core.Libvirt;
-using Passthru.Core.Safety;
-using Passthru.Web.Model;
+using Passthru.Web.Auth;
 
 namespace Passthru.Web.Components.Dialogs;
 

@@ -8,6 +8,7 @@ using Passthru.Core.Pci;
 using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
 using Passthru.Web.Components.Dialogs;
+using Passthru.Web.Live;
 using Passthru.Web.Model;
 
 namespace Passthru.Web.Components.Pages;

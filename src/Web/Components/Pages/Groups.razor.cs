@@ -3,6 +3,7 @@ using Passthru.Core.Iommu;
 using Passthru.Core.Libvirt;
 using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
+using Passthru.Web.Live;
 using Passthru.Web.Model;
 
 namespace Passthru.Web.Components.Pages;

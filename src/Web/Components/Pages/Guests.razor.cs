@@ -9,10 +9,11 @@ using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
 using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
+using Passthru.Web.Auth;
 using Passthru.Web.Components.Controls;
 using Passthru.Web.Components.Dialogs;
 using Passthru.Web.Configuration;
-using Passthru.Web.Model;
+using Passthru.Web.Live;
 
 namespace Passthru.Web.Components.Pages;
 

@@ -1,4 +1,6 @@
-namespace Passthru.Web.Model;
+using Passthru.Web.Model;
+
+namespace Passthru.Web.Hosting;
 
 /// <summary>
 /// The host's first scan, done while the dashboard starts (after the history's migrations, in

@@ -1,6 +1,6 @@
 using Passthru.Core.History;
 
-namespace Passthru.Web.Model;
+namespace Passthru.Web.Hosting;
 
 /// <summary>
 /// At start: operations the journal shows unfinished were cut off by a crash or kill. Compares

@@ -9,8 +9,10 @@ using Passthru.Core.Pci;
 using Passthru.Core.Safety;
 using Passthru.Core.Scanning;
 using Passthru.Web.Configuration;
+using Passthru.Web.Live;
+using Passthru.Web.Model;
 
-namespace Passthru.Web.Model;
+namespace Passthru.Web.Hosting;
 
 /// <summary>The host-access services, one of each per process, built from the Passthru options.</summary>
 public static class HostServices
@@ -53,7 +55,11 @@ public static class HostServices
         services.AddSingleton(sp => new InterruptHistory(
             sp.GetRequiredService<HistoryDatabase>(),
             TimeSpan.FromHours(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.InterruptHistoryRetentionHours)));
-        services.AddHostedService<InterruptHistoryRecorder>();
+        services.AddSingleton<InterruptHistoryRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<InterruptHistoryRecorder>());
+        services.AddSingleton<IInterruptSamplerFactory, InterruptSamplerFactory>();
+        services.AddSingleton<DeviceEvents>();
+        services.AddSingleton<GuestWatcher>();
         services.AddSingleton<LiveHost>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveHost>());
         return services;

@@ -2,9 +2,8 @@ using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Passthru.Core.History;
-using Passthru.Web.Auth;
 
-namespace Passthru.Web.Model;
+namespace Passthru.Web.Auth;
 
 /// <summary>
 /// Who this browser is and where its connection comes from and arrives at, captured when its circuit

@@ -16,14 +16,19 @@ public sealed class HostScanner(HostRoot root, PciIds ids, TimeProvider timeProv
 
     private readonly KnownDevices _known = new();
     private HostFacts? _bootFacts;
+    private long _scanCount;
 
     public HostRoot Root => root;
 
     /// <summary>One device's driver now, without a scan.</summary>
     public string? DriverOf(PciAddress address) => PciDeviceReader.DriverOf(root, address);
 
+    /// <summary>How many scans this scanner has made: an operation makes one (see BindingServiceFixtureTests).</summary>
+    public long ScanCount => Interlocked.Read(ref _scanCount);
+
     public HostSnapshot Scan()
     {
+        Interlocked.Increment(ref _scanCount);
         var warnings = new List<string>();
         var reader = new PciDeviceReader(root, ids, HostInterfaceIndex.Read(root));
         var plans = ListAddresses(warnings).Select(address => Plan(reader, address)).ToArray();

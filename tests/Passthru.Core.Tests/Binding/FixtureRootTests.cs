@@ -19,13 +19,15 @@ public abstract class FixtureRootTests : IDisposable
 
     protected string Database { get; } = Scratch.NewPath("passthru-binding") + ".db";
 
+    /// <summary>The scanner every service of the test uses, so a test can count its scans.</summary>
+    protected HostScanner Scanner => field ??= new HostScanner(new HostRoot(Tree), TreeScan.SystemIds, TimeProvider.System);
+
     /// <param name="stepTimeout">How long one sysfs write may take before it counts as a hang.</param>
     protected (BindingService Service, OperationJournal Journal) CreateBinding(string? databasePath = null, TimeSpan? stepTimeout = null)
     {
         var root = new HostRoot(Tree);
         var journal = new OperationJournal(new HistoryDatabase(databasePath ?? Database), TimeProvider.System);
-        var service = new BindingService(new HostScanner(root, TreeScan.SystemIds, TimeProvider.System),
-            new SysfsBinder(root, stepTimeout ?? TimeSpan.FromSeconds(5)), journal, new HostChangeQueue());
+        var service = new BindingService(Scanner, new SysfsBinder(root, stepTimeout ?? TimeSpan.FromSeconds(5)), journal, new HostChangeQueue());
         return (service, journal);
     }
 

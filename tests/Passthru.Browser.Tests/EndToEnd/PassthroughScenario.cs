@@ -234,7 +234,8 @@ public sealed partial class PassthroughScenario(NestedLab lab, IPage page, Scena
         var expected = new (string Action, string Target, string Result)[]
         {
             ("shut down guest", Guest, "succeeded"),
-            ("start guest", Guest, "succeeded"),
+            // The start took the console's display from the host: overridden when the group was given, so not asked again.
+            ("start guest (forced)", Guest, "succeeded"),
             ("attach to guest (forced)", WholeGroup, "succeeded"),
             ("attach to guest", Card, "refused"),
         };
@@ -248,6 +249,8 @@ public sealed partial class PassthroughScenario(NestedLab lab, IPage page, Scena
             await Expect(row.Locator(".operation-status")).ToHaveTextAsync(expected[i].Result);
         }
 
+        await Expect(rows.Nth(1).Locator(".history-overridden")).ToContainTextAsync("fbcon");
+        await Expect(rows.Nth(2).Locator(".history-overridden")).ToContainTextAsync("fbcon");
         await Expect(rows.Nth(2).Locator($".history-device[data-address='{Card}']")).ToContainTextAsync("snd_hda_intel");
         await Expect(rows.Nth(3)).ToContainTextAsync($"IOMMU group {_group} is not whole");
     }

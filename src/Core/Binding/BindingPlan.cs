@@ -23,7 +23,10 @@ public sealed record BindingPlan(OperationAction Action, string Target, IReadOnl
 
     public bool HasNothingToDo => Devices.All(d => !d.ChangesDriver);
 
-    public string RefusalSummary => string.Join(" ", Refusals.Select(r => r.Reason));
+    public string RefusalSummary => Refusals.Summary();
+
+    /// <summary>The devices as the journal keeps them: each with its driver before the change.</summary>
+    public OperationDevice[] JournaledDevices() => Devices.Select(d => new OperationDevice(d.Address, d.VendorId, d.DeviceId, d.Group, d.DriverNow)).ToArray();
 
     /// <summary>This plan as the person saw it; a run that carries it is refused if the plan is different by then.</summary>
     public string Fingerprint => field ??= PlanFingerprint.Of(

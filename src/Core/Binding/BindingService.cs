@@ -26,8 +26,7 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
     {
         if (request.DryRun)
         {
-            var inProgress = changes.InProgress;
-            var (_, devices, plan) = await Task.Run(() => PlanAsync(request, cancellationToken), cancellationToken);
+            var ((_, devices, plan), inProgress) = await changes.DryRunAsync(() => PlanAsync(request, cancellationToken), cancellationToken);
             return new BindingResult(plan, null, Describe(plan), null, Drivers(devices)) { ChangeInProgress = inProgress };
         }
 
@@ -40,13 +39,13 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
         if (request.SeenPlan is { } seen && seen != plan.Fingerprint)
         {
             return new BindingResult(plan, OperationStatus.Refused,
-                $"The plan changed since it was shown: {Changed(plan)} Nothing was done; look at the new plan before you go on.", null, Drivers(devices))
+                plan.Refusals.PlanChangedMessage(wouldDo: Describe(plan)), null, Drivers(devices))
             {
                 PlanChanged = true,
             };
         }
 
-        var journaled = plan.Devices.Select(d => new OperationDevice(d.Address, d.VendorId, d.DeviceId, d.Group, d.DriverNow)).ToArray();
+        var journaled = plan.JournaledDevices();
         if (plan.IsRefused(request.Force))
         {
             var reason = plan.RefusalSummary;
@@ -86,10 +85,6 @@ public sealed class BindingService(HostScanner scanner, SysfsBinder binder, Oper
             : BindingPlanner.PlanReattach(request.Target, devices, await OriginalDriversAsync(devices, cancellationToken), request.ExpectedIds);
         return (host, devices, WithRunningGuests(plan, use.RunningHolders));
     }
-
-    /// <summary>What a changed plan says now: its refusals, or its moves when nothing refuses it any more.</summary>
-    private static string Changed(BindingPlan plan)
-        => plan.Refusals.Count > 0 ? $"now {plan.RefusalSummary}" : $"now it would do this. {Describe(plan)}";
 
     /// <summary>A device a running guest has is not the host's to move: neither to vfio-pci nor back.</summary>
     private static BindingPlan WithRunningGuests(BindingPlan plan, IReadOnlyDictionary<PciAddress, string> holders)

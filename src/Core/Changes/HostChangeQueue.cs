@@ -19,6 +19,16 @@ public sealed class HostChangeQueue(string? lockPath = null)
     /// <summary>What is being changed right now, here or by another Passthru process ("detach of 0000:00:1b.0"), or null.</summary>
     public string? InProgress => Volatile.Read(ref _inProgress) ?? (lockPath is null ? null : HostChangeLock.HeldElsewhere(lockPath));
 
+    /// <summary>
+    /// A dry run: plans off the caller's thread at once, never waiting for a turn, and says which change (if any)
+    /// was in progress when it began, so the plan is known to be from the state before that change ends.
+    /// </summary>
+    public async Task<(T Plan, string? ChangeInProgress)> DryRunAsync<T>(Func<Task<T>> plan, CancellationToken cancellationToken = default)
+    {
+        var inProgress = InProgress;
+        return (await Task.Run(plan, cancellationToken), inProgress);
+    }
+
     /// <summary>Waits for the changes queued before this one, then runs <paramref name="change"/> alone.</summary>
     /// <param name="description">What the change is, as <see cref="InProgress"/> tells it meanwhile.</param>
     /// <param name="cancellationToken">Cancels the wait for a turn only: a change that has started runs to its end.</param>

@@ -29,7 +29,7 @@ public sealed record GuestPlan(
 {
     public bool IsRefused(bool force) => Refusals.Any(r => !force || !r.CanOverride);
 
-    public string RefusalSummary => string.Join(" ", Refusals.Select(r => r.Reason));
+    public string RefusalSummary => Refusals.Summary();
 
     /// <summary>As the history shows it: <c>persistent+live, managed</c>.</summary>
     public string Mode => $"persistent{(Live ? "+live" : "")}, {(Managed ? "managed" : "unmanaged")}";

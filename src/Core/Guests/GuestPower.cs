@@ -23,9 +23,8 @@ public sealed class GuestPower(ILibvirtClient libvirt, HostScanner scanner, Oper
     {
         if (request.DryRun)
         {
-            var inProgress = changes.InProgress;
-            var (plan, unconfirmed) = await Task.Run(() => PlanStartAsync(request, cancellationToken), cancellationToken);
-            return new GuestStartResult(plan, null, unconfirmed.Count == 0 ? $"{request.Guest} can start." : Summary(unconfirmed), null)
+            var ((plan, unconfirmed), inProgress) = await changes.DryRunAsync(() => PlanStartAsync(request, cancellationToken), cancellationToken);
+            return new GuestStartResult(plan, null, unconfirmed.Count == 0 ? $"{request.Guest} can start." : unconfirmed.Summary(), null)
             {
                 ChangeInProgress = inProgress,
                 Unconfirmed = unconfirmed,
@@ -53,19 +52,19 @@ public sealed class GuestPower(ILibvirtClient libvirt, HostScanner scanner, Oper
         if (request.SeenPlan is { } seen && seen != plan.Fingerprint)
         {
             return new GuestStartResult(plan, OperationStatus.Refused,
-                $"The plan changed since it was shown: {(unconfirmed.Count > 0 ? $"now {Summary(unconfirmed)}" : "look at it again.")} Nothing was done.", null)
+                unconfirmed.PlanChangedMessage(), null)
             {
                 PlanChanged = true,
                 Unconfirmed = unconfirmed,
             };
         }
 
-        var devices = plan.Devices.Select(d => new OperationDevice(d.Address, d.VendorId, d.DeviceId, d.Group, d.DriverNow)).ToArray();
+        var devices = plan.JournaledDevices();
         var refusing = unconfirmed.Where(r => !request.Force || !r.CanOverride).ToArray();
         if (refusing.Length > 0)
         {
-            await journal.RecordRefusalAsync(request.Actor, OperationAction.StartGuest, request.Guest, devices, Summary(refusing), cancellationToken, request.Guest);
-            return new GuestStartResult(plan, OperationStatus.Refused, Summary(refusing), null) { Unconfirmed = unconfirmed };
+            await journal.RecordRefusalAsync(request.Actor, OperationAction.StartGuest, request.Guest, devices, refusing.Summary(), cancellationToken, request.Guest);
+            return new GuestStartResult(plan, OperationStatus.Refused, refusing.Summary(), null) { Unconfirmed = unconfirmed };
         }
 
         // Overridden now (force), or when the devices were given to the guest: the history says which.
@@ -86,22 +85,13 @@ public sealed class GuestPower(ILibvirtClient libvirt, HostScanner scanner, Oper
     /// </summary>
     private async Task<(BindingPlan Plan, IReadOnlyList<Refusal> Unconfirmed)> PlanStartAsync(GuestStartRequest request, CancellationToken cancellationToken)
     {
-        var guests = await libvirt.ListGuestsAsync(cancellationToken);
-        if (!guests.Availability.IsAvailable)
-        {
-            throw new LibvirtUnavailableException(guests.Availability);
-        }
-
-        var guest = guests.Guests.FirstOrDefault(g => g.Name == request.Guest)
-            ?? throw new UnknownTargetException($"There is no guest named {request.Guest} at {libvirt.Uri}.");
+        var (guests, guest) = await libvirt.FindGuestAsync(request.Guest, cancellationToken);
         var host = scanner.Scan();
         var managed = guest.PersistentHostDevices.Where(d => d.Managed).Select(d => host.Find(d.HostAddress)).OfType<PciDevice>().ToArray();
         var plan = BindingPlanner.PlanDetach(host, HostUsage.Read(scanner.Root, guests.BridgeUsers()), guest.Name, managed, null, request.ConnectionAddress);
         var confirmed = await journal.OverriddenAtAttachAsync(guest.Name, managed.Select(d => d.Address), cancellationToken);
         return (plan, plan.Refusals.Where(r => !r.CanOverride || !confirmed.Contains(r.Reason)).ToArray());
     }
-
-    private static string Summary(IEnumerable<Refusal> refusals) => string.Join(" ", refusals.Select(r => r.Reason));
 
     private async Task CallAsync(long id, Func<Task> call)
     {

@@ -31,8 +31,7 @@ public sealed class GuestService(ILibvirtClient libvirt, HostScanner scanner, Op
     {
         if (request.DryRun)
         {
-            var inProgress = changes.InProgress;
-            var (guest, _, plan) = await Task.Run(() => PlanAttachAsync(request, cancellationToken), cancellationToken);
+            var ((guest, _, plan), inProgress) = await changes.DryRunAsync(() => PlanAttachAsync(request, cancellationToken), cancellationToken);
             var message = plan.IsRefused(request.Force) ? plan.RefusalSummary : $"{plan.Target} can go to {guest.Name} ({plan.Mode}).";
             return new GuestResult(plan, null, message, guest, null) { ChangeInProgress = inProgress };
         }
@@ -46,7 +45,7 @@ public sealed class GuestService(ILibvirtClient libvirt, HostScanner scanner, Op
         if (request.SeenPlan is { } seen && seen != plan.Fingerprint)
         {
             return new GuestResult(plan, OperationStatus.Refused,
-                $"The plan changed since it was shown: {(plan.Refusals.Count > 0 ? $"now {plan.RefusalSummary}" : "look at it again.")} Nothing was done.", guest, null)
+                plan.Refusals.PlanChangedMessage(), guest, null)
             {
                 PlanChanged = true,
             };
@@ -70,7 +69,7 @@ public sealed class GuestService(ILibvirtClient libvirt, HostScanner scanner, Op
     /// <summary>The one scan and the one guest listing of an attach, and its plan.</summary>
     private async Task<(Guest Guest, PciDevice[] Devices, GuestPlan Plan)> PlanAttachAsync(GuestAttachRequest request, CancellationToken cancellationToken)
     {
-        var (guests, guest) = await FindGuestAsync(request.Guest, cancellationToken);
+        var (guests, guest) = await libvirt.FindGuestAsync(request.Guest, cancellationToken);
         var host = scanner.Scan();
         var devices = request.Devices.Distinct().Select(a => host.Find(a) ?? throw new UnknownTargetException($"There is no PCI device {a} on this host.")).ToArray();
         return (guest, devices, GuestAttachPlanner.Plan(host, HostUsage.Read(scanner.Root, guests.BridgeUsers()), guests, guest, request, devices));
@@ -83,7 +82,7 @@ public sealed class GuestService(ILibvirtClient libvirt, HostScanner scanner, Op
 
     private async Task<GuestResult> DetachNowAsync(string guestName, PciAddress address, Actor actor, CancellationToken cancellationToken)
     {
-        var (_, guest) = await FindGuestAsync(guestName, cancellationToken);
+        var (_, guest) = await libvirt.FindGuestAsync(guestName, cancellationToken);
         var use = guest.HostDevices.FirstOrDefault(d => d.HostAddress == address)
             ?? throw new UnknownTargetException($"{guest.Name} does not have {address} in either definition.");
         var from = (use.Live is null ? 0 : GuestDefinitions.Live) | (use.Persistent is null ? 0 : GuestDefinitions.Persistent);
@@ -153,18 +152,6 @@ public sealed class GuestService(ILibvirtClient libvirt, HostScanner scanner, Op
         }
 
         return undone;
-    }
-
-    private async Task<(GuestsSnapshot Guests, Guest Guest)> FindGuestAsync(string name, CancellationToken cancellationToken)
-    {
-        var guests = await libvirt.ListGuestsAsync(cancellationToken);
-        if (!guests.Availability.IsAvailable)
-        {
-            throw new LibvirtUnavailableException(guests.Availability);
-        }
-
-        var guest = guests.Guests.FirstOrDefault(g => g.Name == name) ?? throw new UnknownTargetException($"There is no guest named {name} at {libvirt.Uri}.");
-        return (guests, guest);
     }
 
     private static OperationDevice[] Journaled(IEnumerable<PciDevice> devices)

@@ -48,6 +48,19 @@ public static class Refusals
         return force && overridden.Length > 0 ? new PlanOverride(overridden, fingerprint) : null;
     }
 
+    /// <summary>The reasons, one after another, as a refusal's message gives them.</summary>
+    public static string Summary(this IEnumerable<Refusal> refusals) => string.Join(" ", refusals.Select(r => r.Reason));
+
+    /// <summary>
+    /// What a run says when the plan is no longer the one the person saw: what refuses it now, or else what it would
+    /// do now (<paramref name="wouldDo"/>, when the caller can say), and that nothing was done.
+    /// </summary>
+    public static string PlanChangedMessage(this IReadOnlyCollection<Refusal> refusalsNow, string? wouldDo = null)
+    {
+        var now = refusalsNow.Count > 0 ? $"now {refusalsNow.Summary()}" : wouldDo is null ? "look at it again." : $"now it would do this. {wouldDo}";
+        return $"The plan changed since it was shown: {now} Nothing was done; look at the new plan before you go on.";
+    }
+
     /// <summary>The lines of a plan's fingerprint that its refusals contribute.</summary>
     public static IEnumerable<string> FingerprintLines(this IReadOnlyList<Refusal> refusals)
         => refusals.Select(r => $"refusal {r.Kind} {r.Device} {r.CanOverride} {r.Reason}");

@@ -217,8 +217,10 @@ public sealed partial class PassthroughScenario(NestedLab lab, IPage page, Scena
 
         Assert.Equal("shut off", (await lab.Backend.VirshAsync("domstate", Guest)).Trim());
         await ExpectDriversAsync("bochs-drm", "xhci_hcd", "snd_hda_intel");
-        // L2's OS saw the ACPI power button (a real shutdown, not a kill), and its driver had used the card.
-        var console = await lab.Backend.L2ConsoleAsync();
+        // L2's OS saw the ACPI power button (a real shutdown, not a kill), and its driver had used the card. Its last
+        // lines reach the console file after the domain shows shut off (virtlogd writes them), so wait for the last one.
+        var console = await WaitForAsync(lab.Backend.L2ConsoleAsync, c => c.Contains("=== l2: end /proc/interrupts ===", StringComparison.Ordinal),
+            TimeSpan.FromMinutes(1), "L2's console to end with its interrupts");
         Assert.Contains("l2: power button pressed", console, StringComparison.Ordinal);
         Assert.Matches(@"PCI-MSI.*snd_hda_intel:card0", Between(console, "=== l2: /proc/interrupts ===", "=== l2: end /proc/interrupts ==="));
     }

@@ -88,12 +88,14 @@ if [ "${PASSTHRU_SKIP_LAB:-0}" != 1 ]; then
 fi
 
 status=0
+failed_projects=""
 for project in tests/Passthru.Core.Tests tests/Passthru.Web.Tests tests/Passthru.Browser.Tests; do
     name=$(basename "$project")
     log "running $name"
     dotnet test "$project" -c Release --no-build --nologo \
         --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
-        2>&1 | tee "$results/$name.log" || status=1
+        2>&1 | tee "$results/$name.log" \
+        || { status=1; failed_projects="$failed_projects $name"; }
 done
 
 # One closing line for all projects, from dotnet test's own per-project summaries.
@@ -112,5 +114,7 @@ cat "$results"/Passthru.*.log | awk '
         printf "total: %d passed, %d failed, %d skipped\n", passed, failed, skipped
         exit failed > 0
     }' || status=1
+# dotnet test also fails a run for errors outside any test, such as a fixture's cleanup.
+[ -z "$failed_projects" ] || log "dotnet test failed for:$failed_projects (see test-results/*.log)"
 
 exit $status

@@ -23,7 +23,11 @@ public sealed class StartGuestHostFactory : CapturedHostFactory
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        Directory.Delete(_tree, recursive: true);
+        if (Directory.Exists(_tree))
+        {
+            Directory.Delete(_tree, recursive: true);
+        }
+
         File.Delete(_libvirtHost);
     }
 }

@@ -54,9 +54,6 @@ public static class PassthruApp
         return app;
     }
 
-    private static bool SameOrigin(string origin, HttpRequest request)
-        => Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
-
     private static void ConfigureListening(WebApplicationBuilder builder)
     {
         var urls = ListenAddressPolicy.ConfiguredUrls(builder.Configuration);
@@ -104,19 +101,6 @@ public static class PassthruApp
         app.UseRouting();
         app.UseSecurityHeaders();
         app.UseThemeHints();
-        app.Use(async (context, next) =>
-        {
-            // A state-changing API call from another site's page is refused outright (the JSON body already forces a preflight).
-            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/api")
-                && context.Request.Headers.Origin is [{ } origin] && !SameOrigin(origin, context.Request))
-            {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await context.Response.WriteAsJsonAsync(new { title = "Cross-origin request refused", status = 403, detail = $"Requests from {origin} may not change this host." });
-                return;
-            }
-
-            await next(context);
-        });
         app.UsePassthruAuthentication();
         app.UseAntiforgery();
         // Styles, scripts and icons: the login page needs them before anyone is logged in.

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Passthru.Web.Api;
@@ -112,6 +113,14 @@ public static class PassthruApp
         app.MapGuestApi();
         app.MapHub<HostHub>(HostHub.Path);
         // Blazor's own frame-ancestors 'self' would be a second, looser policy header beside ours ('none').
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null)
+            .Add(endpoint =>
+            {
+                // blazor.web.js asks for the list of script initializers on every page, the login page too: a list of public files.
+                if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } pattern } && pattern.TrimEnd('/').EndsWith("/_blazor/initializers", StringComparison.Ordinal))
+                {
+                    endpoint.Metadata.Add(new AllowAnonymousAttribute());
+                }
+            });
     }
 }

@@ -4,9 +4,10 @@ using Passthru.Core.Auth;
 namespace Passthru.Web.Auth;
 
 /// <summary>
-/// The hub's streams (WebSocket, server-sent events) and the circuits' connections last for hours, long after
-/// their request was authorized. Each is checked again every <see cref="Interval"/>, and at once when a token
-/// is revoked or a session ends; one whose user lost standing is cut off (its client gets 401 or 403 on reconnecting).
+/// The hub's streams (WebSocket, server-sent events) last for hours, long after their request was authorized.
+/// Each is checked again every <see cref="Interval"/>, and at once when a token is revoked or a session ends;
+/// one whose user lost standing is cut off (its client gets 401 or 403 on reconnecting). The dashboard's own
+/// circuits are checked by SessionRevalidator instead, which can send the page to the login rather than break it.
 /// </summary>
 public sealed class StandingWatch : BackgroundService
 {
@@ -29,9 +30,8 @@ public sealed class StandingWatch : BackgroundService
 
     public int OpenCount => _open.Count;
 
-    /// <summary>Whether a request is one of those that stay open: the hub and the circuits' own connections.</summary>
-    public static bool IsLongLived(HttpRequest request)
-        => request.Path.StartsWithSegments("/hubs") || request.Path.StartsWithSegments("/_blazor");
+    /// <summary>Whether a request is one of those that stay open: the hub's.</summary>
+    public static bool IsLongLived(HttpRequest request) => request.Path.StartsWithSegments("/hubs");
 
     /// <summary>Keeps <paramref name="context"/> under watch until the returned handle is disposed (the request ended).</summary>
     public IDisposable Watch(HttpContext context)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Passthru.Core.Host;
 
 namespace Passthru.Core.Auth;
@@ -19,15 +20,37 @@ public interface ILocalPeerIdentifier
 public sealed class LoopbackPeerIdentifier : ILocalPeerIdentifier
 {
     public async Task<uint?> FindOwnerAsync(IPEndPoint client, IPEndPoint server, CancellationToken cancellationToken = default)
-        => ClientSocket(await TcpSocketTable.ReadOwnAsync(cancellationToken), client, server)?.Uid;
+        => ClientSocket(await ReadAsync("/proc/self/net/tcp", cancellationToken), await ReadAsync("/proc/self/net/tcp6", cancellationToken), client, server)?.Uid;
 
-    /// <summary>The client's end of the connection from <paramref name="client"/> to <paramref name="server"/>.</summary>
-    /// <remarks>A dual-stack listener sees an IPv4 client as <c>::ffff:127.0.0.1</c> while the client's socket is plain IPv4.</remarks>
-    public static TcpSocket? ClientSocket(IEnumerable<TcpSocket> sockets, IPEndPoint client, IPEndPoint server)
-        => sockets.FirstOrDefault(socket => socket.State == TcpSocket.Established && Same(socket.Local, client) && Same(socket.Remote, server));
+    /// <summary>The client's end of the connection from <paramref name="client"/> to <paramref name="server"/>, in the tables' texts.</summary>
+    /// <remarks>
+    /// A dual-stack listener sees an IPv4 client as <c>::ffff:127.0.0.1</c>, while the client's own socket may be
+    /// plain IPv4 (in <c>tcp</c>) or IPv6 (in <c>tcp6</c>): both are looked for.
+    /// </remarks>
+    public static TcpSocket? ClientSocket(string tcp, string tcp6, IPEndPoint client, IPEndPoint server)
+    {
+        var found = IsIPv4(client.Address) && IsIPv4(server.Address)
+            ? TcpSocketTable.Find(tcp, V4(client), V4(server)) ?? TcpSocketTable.Find(tcp6, V6(client), V6(server))
+            : TcpSocketTable.Find(tcp6, client, server);
+        return found?.State == TcpSocket.Established ? found : null;
+    }
 
-    private static bool Same(IPEndPoint a, IPEndPoint b)
-        => a.Port == b.Port && Unmapped(a.Address).Equals(Unmapped(b.Address));
+    private static bool IsIPv4(IPAddress address) => address.AddressFamily == AddressFamily.InterNetwork || address.IsIPv4MappedToIPv6;
 
-    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    private static IPEndPoint V4(IPEndPoint endPoint) => new(endPoint.Address.MapToIPv4(), endPoint.Port);
+
+    private static IPEndPoint V6(IPEndPoint endPoint) => new(endPoint.Address.MapToIPv6(), endPoint.Port);
+
+    private static async Task<string> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllTextAsync(path, cancellationToken);
+        }
+        catch (IOException)
+        {
+            // A kernel without IPv6 has no tcp6.
+            return "";
+        }
+    }
 }

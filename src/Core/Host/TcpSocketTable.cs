@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 
 namespace Passthru.Core.Host;
 
@@ -34,6 +35,27 @@ public static class TcpSocketTable
         return sockets;
     }
 
+    /// <summary>
+    /// The socket with exactly these ends in one table file's text, or null. Only the matching line is parsed:
+    /// on a busy host the table has tens of thousands of lines, and this is asked for every new connection.
+    /// </summary>
+    /// <remarks>An IPv4 address is found in <c>tcp</c>; an IPv6 one (IPv4-mapped too) in <c>tcp6</c>.</remarks>
+    public static TcpSocket? Find(string text, IPEndPoint local, IPEndPoint remote)
+    {
+        var key = $" {Hex(local)} {Hex(remote)} ";
+        for (var at = text.IndexOf(key, StringComparison.Ordinal); at >= 0; at = text.IndexOf(key, at + 1, StringComparison.Ordinal))
+        {
+            var lineStart = text.LastIndexOf('\n', at) + 1;
+            var lineEnd = text.IndexOf('\n', at);
+            if (TryParseLine(text[lineStart..(lineEnd < 0 ? text.Length : lineEnd)], out var socket) && socket.Local.Equals(local) && socket.Remote.Equals(remote))
+            {
+                return socket;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The sockets of this process's network namespace (not a fixture root's: the connections are this process's own).</summary>
     public static async Task<IReadOnlyList<TcpSocket>> ReadOwnAsync(CancellationToken cancellationToken = default)
     {
@@ -51,6 +73,19 @@ public static class TcpSocketTable
         }
 
         return sockets;
+    }
+
+    /// <summary>An end as the table prints it: each 32-bit word of the address as a host-order number, then the port.</summary>
+    private static string Hex(IPEndPoint endPoint)
+    {
+        var bytes = endPoint.Address.GetAddressBytes();
+        var text = new StringBuilder(bytes.Length * 2 + 5);
+        for (var word = 0; word < bytes.Length / 4; word++)
+        {
+            text.Append(BitConverter.ToUInt32(bytes, word * 4).ToString("X8", CultureInfo.InvariantCulture));
+        }
+
+        return text.Append(':').Append(endPoint.Port.ToString("X4", CultureInfo.InvariantCulture)).ToString();
     }
 
     private static bool TryParseLine(string line, out TcpSocket socket)

@@ -8,11 +8,9 @@ namespace Passthru.Core.Tests.Host;
 /// <summary>The socket tables captured from a real kernel while four loopback connections were open (tests/fixtures/proc-net/README.md).</summary>
 public sealed class TcpSocketTableTests
 {
-    private static readonly IReadOnlyList<TcpSocket> Sockets =
-    [
-        .. TcpSocketTable.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.ProcNetFixtures, "tcp"))),
-        .. TcpSocketTable.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.ProcNetFixtures, "tcp6"))),
-    ];
+    private static readonly string Tcp = File.ReadAllText(Path.Combine(RepositoryPaths.ProcNetFixtures, "tcp"));
+    private static readonly string Tcp6 = File.ReadAllText(Path.Combine(RepositoryPaths.ProcNetFixtures, "tcp6"));
+    private static readonly IReadOnlyList<TcpSocket> Sockets = [.. TcpSocketTable.Parse(Tcp), .. TcpSocketTable.Parse(Tcp6)];
 
     [Fact]
     public void Parse_CapturedTables_ReadsEveryRowWithItsEndsStateOwnerAndInode()
@@ -33,7 +31,7 @@ public sealed class TcpSocketTableTests
     [InlineData("[::1]:59460", "[::1]:5380", 0u)] // root's own client
     public void ClientSocket_OfEachCapturedConnection_IsTheClientsOwnSocketWithItsUser(string client, string server, uint uid)
     {
-        var socket = LoopbackPeerIdentifier.ClientSocket(Sockets, IPEndPoint.Parse(client), IPEndPoint.Parse(server));
+        var socket = LoopbackPeerIdentifier.ClientSocket(Tcp, Tcp6, IPEndPoint.Parse(client), IPEndPoint.Parse(server));
 
         Assert.NotNull(socket);
         Assert.Equal(uid, socket.Uid);
@@ -44,7 +42,7 @@ public sealed class TcpSocketTableTests
     [InlineData("127.0.0.2:45524", "127.0.0.1:5280")] // another source address
     [InlineData("[::1]:45524", "[::1]:5280")] // the IPv4 connection's ports over IPv6
     public void ClientSocket_OfAConnectionNotInTheTable_IsNotFound(string client, string server)
-        => Assert.Null(LoopbackPeerIdentifier.ClientSocket(Sockets, IPEndPoint.Parse(client), IPEndPoint.Parse(server)));
+        => Assert.Null(LoopbackPeerIdentifier.ClientSocket(Tcp, Tcp6, IPEndPoint.Parse(client), IPEndPoint.Parse(server)));
 
     [Theory]
     [InlineData("")]
@@ -57,7 +55,7 @@ public sealed class TcpSocketTableTests
         => Assert.Empty(TcpSocketTable.Parse(line));
 
     [Fact]
-    public async Task ReadOwnAsync_FindsTheClientOfARealConnectionInThisProcess()
+    public async Task FindOwnerAsync_FindsTheClientOfARealConnectionInThisProcess()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -40,7 +40,7 @@ public static class BindingApi
 
             try
             {
-                var records = await journal.ListAsync(address, action, status, Math.Clamp(limit ?? 200, 1, 5000), ct);
+                var records = await journal.ListAsync(address, action, status, Math.Clamp(limit ?? 200, 1, 5000), cancellationToken: ct);
                 return Results.Ok(records.Select(r => r.ToResponse()));
             }
             catch (HistoryUnavailableException ex)

@@ -4,7 +4,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Passthru.Core.Guests;
 using Passthru.Core.History;
+using Passthru.TestSupport;
 using Passthru.Web.Api;
 
 namespace Passthru.Web.Tests.Security;
@@ -148,6 +151,27 @@ public sealed class RequestCapsTests(KestrelDashboard app) : IClassFixture<Kestr
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("at most 251 bytes", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GuestPower_StopOfANameLibvirtCouldNotHave_JournalsNothing()
+    {
+        // The pages call GuestPower directly, without the API's check of the route value.
+        var database = Scratch.NewPath("passthru-stop-name") + ".db";
+        await using var services = new ServiceCollection().AddTestHost(CapturedTrees.Path("intel-initial"), database).BuildServiceProvider();
+        try
+        {
+            var power = services.GetRequiredService<GuestPower>();
+
+            await Assert.ThrowsAsync<ArgumentException>(() => power.StopAsync("vm-running\r\n2026-12-03 INFO forged", force: true, new Actor("alice", null)));
+            await Assert.ThrowsAsync<ArgumentException>(() => power.StopAsync(new string('a', 10_000), force: true, new Actor("alice", null)));
+
+            Assert.Empty(await services.GetRequiredService<OperationJournal>().ListAsync());
+        }
+        finally
+        {
+            Scratch.DeleteDatabase(database);
+        }
     }
 
     [Fact]

@@ -101,6 +101,7 @@ public static class PassthruApp
         // Routing after the re-execution, so that the not-found page's path is routed when it runs again.
         app.UseRouting();
         app.UseSecurityHeaders();
+        app.UseApiBodyLimit();
         app.UseThemeHints();
         app.UsePassthruAuthentication();
         app.UseAntiforgery();

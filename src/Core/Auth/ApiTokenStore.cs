@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using Passthru.Core.History;
+using Passthru.Core.Host;
 
 namespace Passthru.Core.Auth;
 
@@ -30,11 +31,11 @@ public sealed class ApiTokenStore(HistoryDatabase database, OperationJournal jou
     /// <summary>Last-used times are written at most this often per token, so a busy script does not write on every call.</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
-    /// <exception cref="ArgumentException">The name is empty, too long, has control characters, or a live token has it.</exception>
+    /// <exception cref="ArgumentException">The name is empty, too long, has control characters or line breaks, or a live token has it.</exception>
     public async Task<NewApiToken> CreateAsync(string name, Actor maker, CancellationToken cancellationToken = default)
     {
         name = name.Trim();
-        if (name.Length is 0 or > MaxNameLength || name.Any(char.IsControl))
+        if (name.Length is 0 or > MaxNameLength || !PrintableText.IsPrintable(name))
         {
             throw new ArgumentException($"A token's name is 1 to {MaxNameLength} printable characters.", nameof(name));
         }

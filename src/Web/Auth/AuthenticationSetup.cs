@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using Passthru.Core.Auth;
+using Passthru.Core.Host;
 
 namespace Passthru.Web.Auth;
 
@@ -108,7 +109,7 @@ public static class AuthenticationSetup
 
                 var name = context.User.Identity?.Name;
                 await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-                loggers.CreateLogger("Passthru.Auth").LogInformation("{User} logged out from {Address}", name, context.Connection.RemoteIpAddress);
+                loggers.CreateLogger("Passthru.Auth").LogInformation("{User} logged out from {Address}", name is null ? null : PrintableText.Of(name, 256), context.Connection.RemoteIpAddress);
                 return Results.Redirect(LoginRedirects.LoginPath);
             })
             .AllowAnonymous();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Passthru.Core.Host;
 
 namespace Passthru.Web.Auth;
 
@@ -50,7 +51,7 @@ internal sealed class StandingRefusals(ILogger<StandingRefusals> logger) : IAuth
             return;
         }
 
-        logger.LogWarning("Refused {User} from {Address}: {Reason}", context.User.Identity?.Name, context.Connection.RemoteIpAddress, reason);
+        logger.LogWarning("Refused {User} from {Address}: {Reason}", PrintableText.Of(context.User.Identity?.Name ?? "", 256), context.Connection.RemoteIpAddress, reason);
         if (context.User.HasClaim(claim => claim.Type == PassthruClaims.Session))
         {
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

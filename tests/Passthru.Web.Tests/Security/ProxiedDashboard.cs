@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Passthru.Core.Auth;
+using Passthru.Core.History;
+using Passthru.TestSupport;
+
+namespace Passthru.Web.Tests.Security;
+
+/// <summary>
+/// The real app on real Kestrel (127.0.0.1:0) with logins on and the given <c>Passthru:TrustedProxies</c>, reading a
+/// copy of the captured intel-initial tree. The tests are the proxy: their requests come from 127.0.0.1 and carry
+/// the forwarded headers a proxy would add.
+/// </summary>
+public sealed class ProxiedDashboard : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _database;
+
+    private ProxiedDashboard(WebApplication app, string tree, string database)
+    {
+        _app = app;
+        Tree = tree;
+        _database = database;
+        BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string Tree { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <param name="prepareTree">Changes to the tree copy before the app reads it (a network layout, say).</param>
+    /// <param name="time">The app's clock, when the test must hold it still.</param>
+    public static async Task<ProxiedDashboard> StartAsync(string[] trustedProxies, Action<string>? prepareTree = null, TimeProvider? time = null)
+    {
+        var tree = CapturedTrees.Copy("intel-initial");
+        prepareTree?.Invoke(tree);
+        var database = Scratch.NewPath("passthru-proxied") + ".db";
+        var args = new List<string>
+        {
+            "--urls", "http://127.0.0.1:0", "--host-root", tree, "--Passthru:PciIdsPath", TreeScan.SystemPciIds,
+            "--Passthru:Database", database, "--Passthru:LibvirtUri", LibvirtTestHost.Uri,
+            "--Passthru:Auth:Enabled", "true",
+            "--Passthru:Auth:PamService", PamTestAccounts.MissingReason is null ? PamTestAccounts.Service : "passthru",
+        };
+        for (var i = 0; i < trustedProxies.Length; i++)
+        {
+            args.AddRange([$"--Passthru:TrustedProxies:{i}", trustedProxies[i]]);
+        }
+
+        var app = PassthruApp.Build([.. args], builder =>
+        {
+            if (time is not null)
+            {
+                builder.Services.AddSingleton(time);
+            }
+        });
+        await app.StartAsync();
+        return new ProxiedDashboard(app, tree, database);
+    }
+
+    /// <summary>A client that keeps cookies, shows redirects, and sends the headers a proxy adds for this client.</summary>
+    public HttpClient Client(string? forwardedFor = null, string? forwardedProto = null)
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = BaseAddress };
+        if (forwardedFor is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+        }
+
+        if (forwardedProto is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Forwarded-Proto", forwardedProto);
+        }
+
+        return client;
+    }
+
+    /// <summary>A client with a fresh API token of root's.</summary>
+    public async Task<HttpClient> TokenClientAsync(string? forwardedFor = null, string? forwardedProto = null)
+    {
+        var made = await Services.GetRequiredService<ApiTokenStore>().CreateAsync($"proxy-{Guid.NewGuid():N}"[..20], new Actor("root", null));
+        var client = Client(forwardedFor, forwardedProto);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", made.Secret);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Scratch.DeleteDatabase(_database);
+        Directory.Delete(Tree, recursive: true);
+    }
+}

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Passthru.Core.Auth;
 using Passthru.Web.Configuration;
@@ -22,7 +23,8 @@ public static class ConnectionOrigins
 
     public static IServiceCollection AddConnectionOrigins(this IServiceCollection services)
     {
-        services.AddSingleton(new SshTunnels());
+        // A test may have put one reading a SYNTHETIC /proc first.
+        services.TryAddSingleton(new SshTunnels());
         services.AddOptions<ForwardedHeadersOptions>()
             .Configure<IOptions<PassthruOptions>>((forwarded, passthru) => TrustOnly(forwarded, passthru.Value.TrustedProxies));
         return services;

@@ -20,7 +20,9 @@ public sealed class SshTunnelsTests : IDisposable
     private static readonly IPEndPoint SshServer = IPEndPoint.Parse("192.0.2.2:22");
     private static readonly IPEndPoint SshClient = IPEndPoint.Parse("203.0.113.7:51234");
 
-    private readonly string _proc = Directory.CreateDirectory(Scratch.NewPath("passthru-synthetic-proc")).FullName;
+    private readonly SyntheticProcTree _synthetic = new();
+
+    private string Proc => _synthetic.Root;
 
     [Fact]
     public async Task FindAsync_RealProcessHoldingALoopbackAndAnotherConnection_FindsTheOtherConnection()
@@ -81,11 +83,11 @@ public sealed class SshTunnelsTests : IDisposable
     [InlineData("sshd-session")]
     public async Task FindAsync_SYNTHETIC_SessionHeldByTheForwardingSshd_IsFound(string name)
     {
-        SyntheticProcess(900, "sshd", parent: 1, 3);
-        SyntheticProcess(901, name, parent: 900, 4, 7);
-        Sockets((Forwarded, Dashboard, 7), (SshServer, SshClient, 4), (Dashboard, Forwarded, 8));
+        _synthetic.Process(900, "sshd", parent: 1, 3);
+        _synthetic.Process(901, name, parent: 900, 4, 7);
+        _synthetic.Sockets((Forwarded, Dashboard, 7), (SshServer, SshClient, 4), (Dashboard, Forwarded, 8));
 
-        var found = await new SshTunnels(_proc).FindAsync(Forwarded, Dashboard);
+        var found = await new SshTunnels(Proc).FindAsync(Forwarded, Dashboard);
 
         Assert.Equal(new SshSession(SshClient, SshServer, 901), found);
     }
@@ -93,33 +95,33 @@ public sealed class SshTunnelsTests : IDisposable
     [Fact]
     public async Task FindAsync_SYNTHETIC_SessionHeldOnlyByTheParentSshd_IsFound()
     {
-        SyntheticProcess(900, "sshd-session", parent: 1, 4);
-        SyntheticProcess(901, "sshd-session", parent: 900, 7);
-        Sockets((Forwarded, Dashboard, 7), (SshServer, SshClient, 4), (Dashboard, Forwarded, 8));
+        _synthetic.Process(900, "sshd-session", parent: 1, 4);
+        _synthetic.Process(901, "sshd-session", parent: 900, 7);
+        _synthetic.Sockets((Forwarded, Dashboard, 7), (SshServer, SshClient, 4), (Dashboard, Forwarded, 8));
 
-        Assert.Equal(new SshSession(SshClient, SshServer, 900), await new SshTunnels(_proc).FindAsync(Forwarded, Dashboard));
+        Assert.Equal(new SshSession(SshClient, SshServer, 900), await new SshTunnels(Proc).FindAsync(Forwarded, Dashboard));
     }
 
     [Fact]
     public async Task FindAsync_SYNTHETIC_ForwarderThatIsNotSshd_IsNoTunnel()
     {
         // socat relaying a remote connection to the dashboard: the same shape, but nothing says an SSH session is behind it.
-        SyntheticProcess(901, "socat", parent: 1, 4, 7);
-        Sockets((Forwarded, Dashboard, 7), (SshServer, SshClient, 4), (Dashboard, Forwarded, 8));
+        _synthetic.Process(901, "socat", parent: 1, 4, 7);
+        _synthetic.Sockets((Forwarded, Dashboard, 7), (SshServer, SshClient, 4), (Dashboard, Forwarded, 8));
 
-        Assert.Null(await new SshTunnels(_proc).FindAsync(Forwarded, Dashboard));
+        Assert.Null(await new SshTunnels(Proc).FindAsync(Forwarded, Dashboard));
     }
 
     [Fact]
     public async Task FindAsync_SYNTHETIC_SshdWhoseSessionIsGone_IsNoTunnel()
     {
-        SyntheticProcess(901, "sshd-session", parent: 1, 7);
-        Sockets((Forwarded, Dashboard, 7), (Dashboard, Forwarded, 8));
+        _synthetic.Process(901, "sshd-session", parent: 1, 7);
+        _synthetic.Sockets((Forwarded, Dashboard, 7), (Dashboard, Forwarded, 8));
 
-        Assert.Null(await new SshTunnels(_proc).FindAsync(Forwarded, Dashboard));
+        Assert.Null(await new SshTunnels(Proc).FindAsync(Forwarded, Dashboard));
     }
 
-    public void Dispose() => Directory.Delete(_proc, recursive: true);
+    public void Dispose() => _synthetic.Dispose();
 
     private static int Port(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;
 
@@ -130,38 +132,4 @@ public sealed class SshTunnelsTests : IDisposable
             .Select(unicast => unicast.Address)
             .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
             ?? throw new InvalidOperationException("This test needs an IPv4 address other than loopback on this machine.");
-
-    /// <summary>A SYNTHETIC process: its comm, status with the parent, and fd links to the socket inodes given.</summary>
-    private void SyntheticProcess(int pid, string name, int parent, params int[] sockets)
-    {
-        var directory = Directory.CreateDirectory(Path.Combine(_proc, pid.ToString(CultureInfo.InvariantCulture), "fd")).Parent!.FullName;
-        File.WriteAllText(Path.Combine(directory, "comm"), name + "\n");
-        File.WriteAllText(Path.Combine(directory, "status"), string.Create(CultureInfo.InvariantCulture, $"Name:\t{name}\nState:\tS (sleeping)\nPPid:\t{parent}\n"));
-        File.CreateSymbolicLink(Path.Combine(directory, "fd", "0"), "/dev/null");
-        for (var i = 0; i < sockets.Length; i++)
-        {
-            File.CreateSymbolicLink(Path.Combine(directory, "fd", (i + 3).ToString(CultureInfo.InvariantCulture)),
-                string.Create(CultureInfo.InvariantCulture, $"socket:[{sockets[i]}]"));
-        }
-    }
-
-    /// <summary>A SYNTHETIC net/tcp: established connections (local, remote, inode) in the kernel's format, after a listener.</summary>
-    private void Sockets(params (IPEndPoint Local, IPEndPoint Remote, int Inode)[] sockets)
-    {
-        var lines = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n" +
-            "   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 3 1 0 100 0 0 10 0\n";
-        for (var i = 0; i < sockets.Length; i++)
-        {
-            var (local, remote, inode) = sockets[i];
-            lines += string.Create(CultureInfo.InvariantCulture,
-                $"{i + 1,4}: {Hex(local)} {Hex(remote)} 01 00000000:00000000 00:00000000 00000000  1000        0 {inode} 1 0 20 4 30 10 -1\n");
-        }
-
-        Directory.CreateDirectory(Path.Combine(_proc, "net"));
-        File.WriteAllText(Path.Combine(_proc, "net", "tcp"), lines);
-    }
-
-    /// <summary>The kernel's form: the address's network-order bytes read as one host-order word, then the port.</summary>
-    private static string Hex(IPEndPoint endPoint)
-        => string.Create(CultureInfo.InvariantCulture, $"{BitConverter.ToUInt32(endPoint.Address.GetAddressBytes()):X8}:{endPoint.Port:X4}");
 }

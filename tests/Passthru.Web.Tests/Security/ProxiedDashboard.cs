@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -34,8 +35,8 @@ public sealed class ProxiedDashboard : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="prepareTree">Changes to the tree copy before the app reads it (a network layout, say).</param>
-    /// <param name="time">The app's clock, when the test must hold it still.</param>
-    public static async Task<ProxiedDashboard> StartAsync(string[] trustedProxies, Action<string>? prepareTree = null, TimeProvider? time = null)
+    /// <param name="services">Services the app takes instead of its own (a clock held still, a SYNTHETIC /proc for SSH tunnels).</param>
+    public static async Task<ProxiedDashboard> StartAsync(string[] trustedProxies, Action<string>? prepareTree = null, Action<IServiceCollection>? services = null)
     {
         var tree = CapturedTrees.Copy("intel-initial");
         prepareTree?.Invoke(tree);
@@ -52,21 +53,23 @@ public sealed class ProxiedDashboard : IAsyncDisposable
             args.AddRange([$"--Passthru:TrustedProxies:{i}", trustedProxies[i]]);
         }
 
-        var app = PassthruApp.Build([.. args], builder =>
-        {
-            if (time is not null)
-            {
-                builder.Services.AddSingleton(time);
-            }
-        });
+        var app = PassthruApp.Build([.. args], builder => services?.Invoke(builder.Services));
         await app.StartAsync();
         return new ProxiedDashboard(app, tree, database);
     }
 
     /// <summary>A client that keeps cookies, shows redirects, and sends the headers a proxy adds for this client.</summary>
-    public HttpClient Client(string? forwardedFor = null, string? forwardedProto = null)
+    /// <param name="over">A connection already open to the dashboard, for every request (the test knows its ports beforehand).</param>
+    public HttpClient Client(string? forwardedFor = null, string? forwardedProto = null, Socket? over = null)
     {
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = BaseAddress };
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true };
+        if (over is not null)
+        {
+            handler.MaxConnectionsPerServer = 1;
+            handler.ConnectCallback = (_, _) => ValueTask.FromResult<Stream>(new NetworkStream(over, ownsSocket: true));
+        }
+
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress };
         if (forwardedFor is not null)
         {
             client.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
@@ -81,10 +84,10 @@ public sealed class ProxiedDashboard : IAsyncDisposable
     }
 
     /// <summary>A client with a fresh API token of root's.</summary>
-    public async Task<HttpClient> TokenClientAsync(string? forwardedFor = null, string? forwardedProto = null)
+    public async Task<HttpClient> TokenClientAsync(string? forwardedFor = null, string? forwardedProto = null, Socket? over = null)
     {
         var made = await Services.GetRequiredService<ApiTokenStore>().CreateAsync($"proxy-{Guid.NewGuid():N}"[..20], new Actor("root", null));
-        var client = Client(forwardedFor, forwardedProto);
+        var client = Client(forwardedFor, forwardedProto, over);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", made.Secret);
         return client;
     }

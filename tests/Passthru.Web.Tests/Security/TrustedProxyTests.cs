@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Passthru.Core.Auth;
 using Passthru.TestSupport;
@@ -46,7 +47,7 @@ public sealed class TrustedProxyTests
     public async Task FailedLogins_BehindATrustedProxy_ThrottleTheirClientOnly()
     {
         // The clock stands still: each failed PAM conversation takes real seconds, longer than the first throttled wait.
-        await using var dashboard = await ProxiedDashboard.StartAsync(["127.0.0.1"], time: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await using var dashboard = await ProxiedDashboard.StartAsync(["127.0.0.1"], services: services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.UtcNow)));
         using var guesser = dashboard.Client(forwardedFor: "203.0.113.66");
         using var other = dashboard.Client(forwardedFor: "198.51.100.7");
 

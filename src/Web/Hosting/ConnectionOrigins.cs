@@ -84,7 +84,7 @@ public static class ConnectionOrigins
 
         if (await SshSessionAsync(context, tunnels, new IPEndPoint(remote, arrival.RemotePort), new IPEndPoint(local, arrival.LocalPort)) is { } ssh)
         {
-            return new ConnectionOrigin(ssh.Client.Address, ssh.Server.Address, $"{remote} via ssh from {ssh.Client.Address}");
+            return new ConnectionOrigin(ssh.Client.Address, ssh.Server.Address, $"{Unmapped(remote)} via ssh from {Unmapped(ssh.Client.Address)}");
         }
 
         return ConnectionOrigin.Direct(remote, local);
@@ -112,5 +112,8 @@ public static class ConnectionOrigins
         }
     }
 
-    private static bool IsLoopback(IPAddress address) => IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+    private static bool IsLoopback(IPAddress address) => IPAddress.IsLoopback(Unmapped(address));
+
+    /// <summary>A dual-stack listener sees an IPv4 peer as <c>::ffff:127.0.0.1</c>; people know it as 127.0.0.1.</summary>
+    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Passthru.Core.Auth;
 using Passthru.TestSupport;
@@ -29,7 +28,7 @@ public sealed class SshTunnelsTests : IDisposable
     {
         // A python3 child stands in for sshd: it connects to "the dashboard" on loopback and to a listener on this
         // machine's own non-loopback address (the SSH client's connection). Its name is accepted as a holder's.
-        var address = NonLoopbackAddress();
+        var address = MachineAddresses.NonLoopbackIPv4();
         using var dashboard = new TcpListener(IPAddress.Loopback, 0);
         using var far = new TcpListener(address, 0);
         dashboard.Start();
@@ -124,12 +123,4 @@ public sealed class SshTunnelsTests : IDisposable
     public void Dispose() => _synthetic.Dispose();
 
     private static int Port(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;
-
-    private static IPAddress NonLoopbackAddress()
-        => NetworkInterface.GetAllNetworkInterfaces()
-            .Where(nic => nic.OperationalStatus == OperationalStatus.Up)
-            .SelectMany(nic => nic.GetIPProperties().UnicastAddresses)
-            .Select(unicast => unicast.Address)
-            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
-            ?? throw new InvalidOperationException("This test needs an IPv4 address other than loopback on this machine.");
 }

@@ -11,7 +11,7 @@ using Passthru.TestSupport;
 namespace Passthru.Web.Tests.Security;
 
 /// <summary>
-/// The real app on real Kestrel (127.0.0.1:0) with logins on and the given <c>Passthru:TrustedProxies</c>, reading a
+/// The real app on real Kestrel (127.0.0.1:0 unless told) with logins on and the given <c>Passthru:TrustedProxies</c>, reading a
 /// copy of the captured intel-initial tree. The tests are the proxy: their requests come from 127.0.0.1 and carry
 /// the forwarded headers a proxy would add.
 /// </summary>
@@ -36,18 +36,26 @@ public sealed class ProxiedDashboard : IAsyncDisposable
 
     /// <param name="prepareTree">Changes to the tree copy before the app reads it (a network layout, say).</param>
     /// <param name="services">Services the app takes instead of its own (a clock held still, a SYNTHETIC /proc for SSH tunnels).</param>
-    public static async Task<ProxiedDashboard> StartAsync(string[] trustedProxies, Action<string>? prepareTree = null, Action<IServiceCollection>? services = null)
+    /// <param name="url">Where it listens: loopback, or an address of this machine (then over plain HTTP, as behind a proxy on another machine).</param>
+    public static async Task<ProxiedDashboard> StartAsync(string[] trustedProxies, Action<string>? prepareTree = null, Action<IServiceCollection>? services = null,
+        string url = "http://127.0.0.1:0")
     {
         var tree = CapturedTrees.Copy("intel-initial");
         prepareTree?.Invoke(tree);
         var database = Scratch.NewPath("passthru-proxied") + ".db";
         var args = new List<string>
         {
-            "--urls", "http://127.0.0.1:0", "--host-root", tree, "--Passthru:PciIdsPath", TreeScan.SystemPciIds,
+            "--urls", url, "--host-root", tree, "--Passthru:Auth:AllowPlainHttp", "true", "--Passthru:PciIdsPath", TreeScan.SystemPciIds,
             "--Passthru:Database", database, "--Passthru:LibvirtUri", LibvirtTestHost.Uri,
             "--Passthru:Auth:Enabled", "true",
             "--Passthru:Auth:PamService", PamTestAccounts.MissingReason is null ? PamTestAccounts.Service : "passthru",
         };
+        if (!Web.Configuration.ListenAddressPolicy.IsLoopback(url))
+        {
+            // The name browsers use for the host, as the README says to set it.
+            args.AddRange(["--AllowedHosts", new Uri(url).Host]);
+        }
+
         for (var i = 0; i < trustedProxies.Length; i++)
         {
             args.AddRange([$"--Passthru:TrustedProxies:{i}", trustedProxies[i]]);

@@ -111,6 +111,29 @@ public sealed class TrustedProxyTests
         Assert.Contains(plan.GetProperty("refusals").EnumerateArray(), refusal => refusal.GetProperty("kind").GetString() == "DashboardConnection");
     }
 
+    [Fact]
+    public async Task Detach_OfTheNicAProxyOnAnotherMachineArrivesOn_IsRefusedAsTheDashboardsConnection()
+    {
+        // The proxy is this machine's own non-loopback address, connecting to it: to the dashboard, another machine.
+        // That address is on vmbr0 (eth1's bridge); the proxy's client is reached through vmbr1: the proxy's connection is what matters.
+        var proxy = MachineAddresses.NonLoopbackIPv4();
+        await using var dashboard = await ProxiedDashboard.StartAsync([proxy.ToString()], tree =>
+        {
+            HostLayouts.VirtualNetDevice(tree, "vmbr0", "bridge", ifIndex: 6);
+            HostLayouts.Enslave(tree, "eth1", "vmbr0");
+            HostLayouts.VirtualNetDevice(tree, "vmbr1", "bridge", ifIndex: 7);
+            HostLayouts.Routes(tree, ("vmbr1", "0.0.0.0/0", "10.9.0.1"), ("vmbr0", $"{proxy}/32", null));
+            HostLayouts.LocalAddresses(tree, proxy.ToString());
+        }, url: $"http://{proxy}:0");
+        using var client = await dashboard.TokenClientAsync(forwardedFor: Client);
+
+        using var response = await client.PostAsJsonAsync("/api/devices/0000:05:00.0/detach", new { dryRun = true, force = true });
+        var plan = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(Client, await RecordedAddressAsync(client));
+        Assert.Contains(plan.GetProperty("refusals").EnumerateArray(), refusal => refusal.GetProperty("kind").GetString() == "DashboardConnection");
+    }
+
     /// <summary>Asks for a refused detach, then reads the address its history record names.</summary>
     private static async Task<string?> RecordedAddressAsync(HttpClient client)
     {

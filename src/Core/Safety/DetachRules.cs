@@ -17,7 +17,8 @@ namespace Passthru.Core.Safety;
 /// </param>
 public sealed class DetachRules(HostUsage usage, IReadOnlyDictionary<PciAddress, string>? expectedIds = null, IPAddress? connectionAddress = null)
 {
-    private readonly IReadOnlySet<string> _connectionInterfaces = connectionAddress is null || IPAddress.IsLoopback(connectionAddress)
+    private readonly IReadOnlySet<string> _connectionInterfaces = connectionAddress is null
+        || IPAddress.IsLoopback(connectionAddress.IsIPv4MappedToIPv6 ? connectionAddress.MapToIPv4() : connectionAddress)
         ? new HashSet<string>()
         : usage.InterfacesWith(connectionAddress).ToHashSet(StringComparer.Ordinal);
 

@@ -67,6 +67,21 @@ public sealed class NetworkUseLayoutTests : IDisposable
     }
 
     [Fact]
+    public void Detach_BridgePortReachedThroughADualStackListener_IsRefusedEvenForced()
+    {
+        // Kestrel on [::] sees the IPv4 connection's local end as ::ffff:192.168.1.10.
+        HostLayouts.VirtualNetDevice(_tree, "vmbr0", "bridge", ifIndex: 6);
+        HostLayouts.Enslave(_tree, "eth1", "vmbr0");
+        HostLayouts.Routes(_tree, ("vmbr0", "0.0.0.0/0", "192.168.1.1"), ("vmbr0", "192.168.1.0/24", null));
+        HostLayouts.LocalAddresses(_tree, "192.168.1.10");
+
+        var plan = PlanDetach(connection: IPAddress.Parse("::ffff:192.168.1.10"));
+
+        Assert.Contains(plan.Refusals, r => r.Kind == RefusalKind.DashboardConnection && !r.CanOverride);
+        Assert.True(plan.IsRefused(force: true));
+    }
+
+    [Fact]
     public void Detach_BridgePortThatRoutesToTheFarClientOfALocalProxy_IsRefusedEvenForced()
     {
         // A proxy on this host forwards the client 203.0.113.50: the connection arrives on loopback, and the

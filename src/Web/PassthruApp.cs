@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Passthru.Web.Api;
@@ -64,7 +65,8 @@ public static class PassthruApp
             urls = [ListenAddressPolicy.DefaultUrl];
         }
 
-        if (ListenAddressPolicy.Refusal(urls, AuthenticationSetup.ReadOptions(builder.Configuration)) is { } refusal)
+        var trustedProxies = builder.Configuration.GetSection($"{PassthruOptions.SectionName}:{nameof(PassthruOptions.TrustedProxies)}").Get<string[]>() ?? [];
+        if (ListenAddressPolicy.Refusal(urls, AuthenticationSetup.ReadOptions(builder.Configuration), trustedProxies.Length > 0) is { } refusal)
         {
             throw new StartupRefusedException(refusal);
         }
@@ -74,9 +76,11 @@ public static class PassthruApp
     {
         services.AddOptions<PassthruOptions>().Bind(configuration.GetSection(PassthruOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PassthruOptions>, PassthruOptionsValidator>();
-        services.AddSingleton(TimeProvider.System);
+        // A test's configure hook may have put a clock of its own first.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddHostServices();
         services.AddPassthruAuthentication(configuration);
+        services.AddConnectionOrigins();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddHttpContextAccessor();
@@ -93,6 +97,8 @@ public static class PassthruApp
 
     private static void MapEndpoints(WebApplication app)
     {
+        // First: a trusted proxy's client address and scheme are what everything after sees.
+        app.UseConnectionOrigins();
         app.UseExceptionHandler();
         // An empty error status gets a body: problem details for the API, the not-found page for a page.
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages(ApiProblems.WriteForEmptyStatusAsync));

@@ -7,7 +7,7 @@ namespace Passthru.Core.Binding;
 /// <summary>A detach or reattach of one device, or of an IOMMU group's endpoints.</summary>
 /// <param name="Actor">Who asked, and from where.</param>
 /// <param name="ExpectedIds">What the user saw at each address (<c>8086:293e</c>), checked before anything is written.</param>
-/// <param name="ConnectionAddress">The local address of the request's connection; the interface carrying it is never taken.</param>
+/// <param name="ConnectionAddress">Where the request's connection meets this host's network (see <see cref="Safety.DetachRules"/>); the interface carrying it is never taken.</param>
 /// <param name="SeenPlan">The fingerprint of the dry run the person confirmed: if the plan is different now, nothing is done.</param>
 public sealed record BindingRequest(
     OperationAction Action,

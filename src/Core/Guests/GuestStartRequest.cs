@@ -8,7 +8,7 @@ namespace Passthru.Core.Guests;
 /// <summary>The start of a stopped guest.</summary>
 /// <param name="Force">Start although the host loses something it uses (the plan's overridable refusals).</param>
 /// <param name="SeenPlan">The fingerprint of the plan the person confirmed: if the plan is different now, nothing is done.</param>
-/// <param name="ConnectionAddress">The local address of the request's connection; a guest that would take the interface carrying it never starts from here.</param>
+/// <param name="ConnectionAddress">Where the request's connection meets this host's network (see <see cref="Safety.DetachRules"/>); a guest that would take the interface carrying it never starts from here.</param>
 public sealed record GuestStartRequest(string Guest, Actor Actor, bool DryRun = false, bool Force = false, string? SeenPlan = null, IPAddress? ConnectionAddress = null);
 
 /// <summary>The plan of a start (the detach libvirt will do of the guest's managed devices) and its outcome.</summary>

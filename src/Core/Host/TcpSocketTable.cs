@@ -56,25 +56,6 @@ public static class TcpSocketTable
         return null;
     }
 
-    /// <summary>The sockets of this process's network namespace (not a fixture root's: the connections are this process's own).</summary>
-    public static async Task<IReadOnlyList<TcpSocket>> ReadOwnAsync(CancellationToken cancellationToken = default)
-    {
-        var sockets = new List<TcpSocket>();
-        foreach (var file in new[] { "/proc/self/net/tcp", "/proc/self/net/tcp6" })
-        {
-            try
-            {
-                sockets.AddRange(Parse(await File.ReadAllTextAsync(file, cancellationToken)));
-            }
-            catch (IOException)
-            {
-                // A kernel without IPv6 has no tcp6.
-            }
-        }
-
-        return sockets;
-    }
-
     /// <summary>An end as the table prints it: each 32-bit word of the address as a host-order number, then the port.</summary>
     private static string Hex(IPEndPoint endPoint)
     {

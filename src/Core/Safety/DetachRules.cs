@@ -11,10 +11,15 @@ namespace Passthru.Core.Safety;
 /// guest's start all ask these rules: libvirt's detach at a start takes the same devices as ours.
 /// </summary>
 /// <param name="expectedIds">What the user saw at each address (<c>8086:293e</c>); a different card there is refused.</param>
-/// <param name="connectionAddress">The local address of the request's connection: the interface carrying it is never taken.</param>
+/// <param name="connectionAddress">
+/// Where the request's connection meets this host's network: the host's own address it arrives at (or that carries the
+/// SSH session it was tunnelled through), or the far client's address when a proxy on this host forwarded it (its route
+/// says the interface). The interface carrying it is never taken.
+/// </param>
 public sealed class DetachRules(HostUsage usage, IReadOnlyDictionary<PciAddress, string>? expectedIds = null, IPAddress? connectionAddress = null)
 {
-    private readonly IReadOnlySet<string> _connectionInterfaces = connectionAddress is null || IPAddress.IsLoopback(connectionAddress)
+    private readonly IReadOnlySet<string> _connectionInterfaces = connectionAddress is null
+        || IPAddress.IsLoopback(connectionAddress.IsIPv4MappedToIPv6 ? connectionAddress.MapToIPv4() : connectionAddress)
         ? new HashSet<string>()
         : usage.InterfacesWith(connectionAddress).ToHashSet(StringComparer.Ordinal);
 

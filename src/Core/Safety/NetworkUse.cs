@@ -23,13 +23,15 @@ internal sealed class NetworkUse
     private readonly HostReader _host;
     private readonly ILookup<string, InterfaceAddress> _addresses;
     private readonly ILookup<string, InterfaceRoute> _routes;
+    private readonly IReadOnlyList<InterfaceRoute> _allRoutes;
     private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _bridgeUsers;
 
     private NetworkUse(HostReader host, IReadOnlyDictionary<string, IReadOnlyList<string>>? bridgeUsers)
     {
         _host = host;
         var route = host.Read("proc/net/route");
-        _routes = ProcNetTables.Routes(route, host.Read("proc/net/ipv6_route")).ToLookup(r => r.Interface, StringComparer.Ordinal);
+        _allRoutes = ProcNetTables.Routes(route, host.Read("proc/net/ipv6_route"));
+        _routes = _allRoutes.ToLookup(r => r.Interface, StringComparer.Ordinal);
         _addresses = ProcNetTables.InterfaceAddresses(host.Read("proc/net/if_inet6"), host.Read("proc/net/fib_trie"), route)
             .ToLookup(a => a.Interface, StringComparer.Ordinal);
         _bridgeUsers = bridgeUsers?.ToDictionary(u => u.Key, u => u.Value, StringComparer.Ordinal) ?? [];
@@ -42,14 +44,22 @@ internal sealed class NetworkUse
     public IReadOnlyList<InterfaceAddress> AddressesOf(string name) => _addresses[name].ToArray();
 
     /// <summary>
-    /// The interfaces traffic to an address runs through: those that own it, and what is under them in
-    /// turn (a bridge's ports, a bond's members, a VLAN's link, by their <c>lower_*</c> links). The NIC
-    /// under the bridge the dashboard is reached through carries the dashboard's connection as surely as
-    /// an interface that owns the address.
+    /// The interfaces traffic to an address runs through: those that own it (one of this host's addresses)
+    /// or else the one whose most specific route covers it (a far client's address, as a proxy on this host
+    /// forwards it), and what is under them in turn (a bridge's ports, a bond's members, a VLAN's link, by
+    /// their <c>lower_*</c> links). The NIC under the bridge the dashboard is reached through carries the
+    /// dashboard's connection as surely as an interface that owns the address.
     /// </summary>
     public IReadOnlyList<string> InterfacesWith(IPAddress address)
     {
+        // A dual-stack listener sees an IPv4 connection's ends as ::ffff:a.b.c.d; the tables list a.b.c.d.
+        address = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
         var found = _addresses.Where(g => g.Any(a => a.Address.Equals(address))).Select(g => g.Key).ToList();
+        if (found.Count == 0 && RouteTo(address) is { } route)
+        {
+            found.Add(route.Interface);
+        }
+
         for (var i = 0; i < found.Count && found.Count < MaxDevices; i++)
         {
             found.AddRange(_host.List($"sys/class/net/{found[i]}")
@@ -61,6 +71,11 @@ internal sealed class NetworkUse
 
         return found;
     }
+
+    /// <summary>The main table's most specific route to an address, as the kernel would choose it (no policy rules: /proc lists the main table only).</summary>
+    private InterfaceRoute? RouteTo(IPAddress address)
+        => _allRoutes.Where(r => r.Destination.BaseAddress.AddressFamily == address.AddressFamily && r.Destination.Contains(address))
+            .MaxBy(r => r.Destination.PrefixLength);
 
     /// <summary>Why the host needs this NIC: its own routes and addresses, each stack on it that has a role, and the guests of its bridges.</summary>
     public IReadOnlyList<string> InUse(string nic)

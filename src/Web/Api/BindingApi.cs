@@ -4,6 +4,7 @@ using Passthru.Core.History;
 using Passthru.Core.Pci;
 using Passthru.Core.Safety;
 using Passthru.Web.Auth;
+using Passthru.Web.Hosting;
 
 namespace Passthru.Web.Api;
 
@@ -94,7 +95,7 @@ public static class BindingApi
     private static BindingRequest Request(OperationAction action, PciAddress? device, int? group, BindingCommand command, HttpContext context, string? expectedIds)
     {
         IReadOnlyDictionary<PciAddress, string>? expected = device is { } d && expectedIds is { } ids ? new Dictionary<PciAddress, string> { [d] = ids } : null;
-        return new BindingRequest(action, device, group, Actor(context), command.DryRun, command.Force, expected, context.Connection.LocalIpAddress, command.Plan);
+        return new BindingRequest(action, device, group, Actor(context), command.DryRun, command.Force, expected, ConnectionOrigin.Of(context).ConnectionAddress, command.Plan);
     }
 
     private static async Task<IResult> RunAsync(BindingRequest request, BindingService binding, CancellationToken cancellationToken)
@@ -133,7 +134,7 @@ public static class BindingApi
 
     /// <summary>Who asked (the user or <c>token NAME</c>; "anonymous" with logins off), and from where.</summary>
     internal static Actor Actor(HttpContext context)
-        => PassthruClaims.ActorOf(context.User, context.Connection.RemoteIpAddress);
+        => ConnectionOrigin.Of(context).ActorOf(context.User);
 }
 
 /// <summary>The body of a detach or reattach request.</summary>

@@ -4,6 +4,7 @@ using Passthru.Core.History;
 using Passthru.Core.Libvirt;
 using Passthru.Core.Pci;
 using Passthru.Core.Safety;
+using Passthru.Web.Hosting;
 
 namespace Passthru.Web.Api;
 
@@ -75,7 +76,7 @@ public static class GuestApi
         }
 
         var request = new GuestAttachRequest(name, addresses, command.Live, command.Managed, command.Force, BindingApi.Actor(context),
-            context.Connection.LocalIpAddress, command.DryRun, command.Plan);
+            ConnectionOrigin.Of(context).ConnectionAddress, command.DryRun, command.Plan);
         return await RunAsync(() => guests.AttachAsync(request, CancellationToken.None).WaitAsync(cancellationToken));
     }
 
@@ -116,7 +117,7 @@ public static class GuestApi
     private static Task<IResult> StartAsync(string name, LifecycleCommand command, HttpContext context, GuestPower power, CancellationToken cancellationToken)
         => ApiProblems.MalformedPlan(command.Plan) is { } malformedPlan ? Task.FromResult(malformedPlan) : LifecycleAsync(async () =>
         {
-            var request = new GuestStartRequest(name, BindingApi.Actor(context), command.DryRun, command.Force, command.Plan, context.Connection.LocalIpAddress);
+            var request = new GuestStartRequest(name, BindingApi.Actor(context), command.DryRun, command.Force, command.Plan, ConnectionOrigin.Of(context).ConnectionAddress);
             var result = await power.StartAsync(request, CancellationToken.None).WaitAsync(cancellationToken);
             var response = new GuestStartResponse(result.Status?.ToString(), result.Message, result.OperationId, result.Plan.Devices.ToResponse(),
                 result.Unconfirmed.ToResponse(), result.Plan.Fingerprint, result.ChangeInProgress);

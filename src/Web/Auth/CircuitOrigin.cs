@@ -14,12 +14,15 @@ public sealed class CircuitOrigin
 {
     public IPAddress? RemoteAddress { get; private set; }
 
-    public IPAddress? LocalAddress { get; private set; }
+    /// <summary>Where the circuit's connection meets this host's network, through a proxy or an SSH tunnel too (<see cref="Hosting.ConnectionOrigin"/>).</summary>
+    public IPAddress? ConnectionAddress => _connection?.ConnectionAddress;
+
+    private Hosting.ConnectionOrigin? _connection;
 
     public ClaimsPrincipal User { get; private set; } = new();
 
     /// <summary>The actor recorded for this browser: the logged-in user (or, with logins off, "anonymous") and the address.</summary>
-    public Actor Actor => PassthruClaims.ActorOf(User, RemoteAddress);
+    public Actor Actor => _connection?.ActorOf(User) ?? PassthruClaims.ActorOf(User, RemoteAddress);
 
     /// <summary>Whether the circuit was opened with an API token rather than a password login.</summary>
     public bool ViaToken => User.HasClaim(claim => claim.Type == PassthruClaims.TokenOwner);
@@ -27,7 +30,7 @@ public sealed class CircuitOrigin
     internal void Capture(HttpContext context)
     {
         RemoteAddress = context.Connection.RemoteIpAddress;
-        LocalAddress = context.Connection.LocalIpAddress;
+        _connection = Hosting.ConnectionOrigin.Of(context);
         User = context.User;
     }
 }

@@ -7,7 +7,8 @@ namespace Passthru.Web.Configuration;
 /// Passthru runs as root and can take devices away from the host. Without logins it listens on
 /// loopback only: any other listen address is refused at start. With logins it may listen anywhere,
 /// over HTTPS (passwords and session cookies must not cross a network in clear text) unless a
-/// TLS-terminating proxy in front is declared with <c>Passthru:Auth:AllowPlainHttp</c>.
+/// TLS-terminating proxy in front is declared with <c>Passthru:Auth:AllowPlainHttp</c> and listed in
+/// <c>Passthru:TrustedProxies</c>.
 /// </summary>
 public static class ListenAddressPolicy
 {
@@ -26,8 +27,17 @@ public static class ListenAddressPolicy
     }
 
     /// <summary>Null when the URLs are acceptable with these login settings, else the message to stop with.</summary>
-    public static string? Refusal(IEnumerable<string> urls, Auth.AuthOptions auth)
+    /// <param name="proxiesTrusted">Whether <c>Passthru:TrustedProxies</c> lists any proxy.</param>
+    public static string? Refusal(IEnumerable<string> urls, Auth.AuthOptions auth, bool proxiesTrusted = false)
     {
+        if (proxiesTrusted && !auth.Enabled)
+        {
+            // Without logins the user is the local account that owns the connection: behind a proxy, the proxy's account, for everyone it relays.
+            return "Refusing Passthru:TrustedProxies without logins: without them the user is the local account that owns the connection, " +
+                "which behind a proxy is the proxy's, whoever is in front of it. Turn logins on (Passthru:Auth:Enabled=true), " +
+                "or reach the dashboard through an SSH tunnel (ssh -L 5280:127.0.0.1:5280 host) instead of a proxy.";
+        }
+
         var outside = urls.Where(url => !IsLoopback(url)).ToArray();
         if (outside.Length == 0)
         {
@@ -43,6 +53,16 @@ public static class ListenAddressPolicy
         }
 
         var plain = outside.Where(url => !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (plain.Length > 0 && auth.AllowPlainHttp && !proxiesTrusted)
+        {
+            // The proxy's X-Forwarded-Proto is what makes the cookie Secure, HSTS sent and an https page's Origin match; untrusted, it is ignored.
+            return $"Refusing to listen on {string.Join(", ", plain)} over plain HTTP with Passthru:Auth:AllowPlainHttp=true but no " +
+                "Passthru:TrustedProxies: plain HTTP beyond loopback is only for a proxy that terminates TLS, and until that proxy is listed " +
+                "its X-Forwarded-For and X-Forwarded-Proto are ignored, so every login would seem to come from the proxy (one guesser would " +
+                "throttle everyone), the session cookie would not be Secure, HSTS would not be sent, and the browser's https origin would be " +
+                "refused as foreign. List the proxy's address (Passthru:TrustedProxies:0=192.0.2.10).";
+        }
+
         return plain.Length == 0 || auth.AllowPlainHttp
             ? null
             : $"Refusing to listen on {string.Join(", ", plain)} over plain HTTP: passwords and session cookies would cross the network " +

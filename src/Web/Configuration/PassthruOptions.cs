@@ -32,6 +32,13 @@ public sealed class PassthruOptions
     /// <summary>How long the stored interrupt history is kept.</summary>
     public int InterruptHistoryRetentionHours { get; set; } = 7 * 24;
 
+    /// <summary>
+    /// The proxies in front of Passthru (addresses or CIDR networks) whose X-Forwarded-For and X-Forwarded-Proto are
+    /// believed: the client's address then names it in the history and the login throttle, and https there makes
+    /// the session cookie Secure and sends HSTS. Nobody's when empty. See <see cref="TrustedProxyList"/>.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
     /// <summary>Where libvirt is: <c>qemu:///system</c> on a KVM host; <c>test:///…</c> for libvirt's test driver.</summary>
     public string LibvirtUri { get; set; } = Passthru.Core.Libvirt.LibvirtClient.DefaultUri;
 

@@ -27,6 +27,11 @@ public sealed class PassthruOptionsValidator : IValidateOptions<PassthruOptions>
             failures.Add($"Passthru:PciIdsPath '{options.PciIdsPath}' does not exist (leave it unset to search the usual places).");
         }
 
+        if (TrustedProxyList.Malformed(options.TrustedProxies) is { } malformed)
+        {
+            failures.Add(malformed);
+        }
+
         if (options.InterruptSampleMs is < 100 or > 60_000)
         {
             failures.Add($"Passthru:InterruptSampleMs is {options.InterruptSampleMs}; use 100 to 60000 (milliseconds).");

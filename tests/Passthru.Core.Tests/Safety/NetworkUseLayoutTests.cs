@@ -67,6 +67,54 @@ public sealed class NetworkUseLayoutTests : IDisposable
     }
 
     [Fact]
+    public void Detach_BridgePortReachedThroughADualStackListener_IsRefusedEvenForced()
+    {
+        // Kestrel on [::] sees the IPv4 connection's local end as ::ffff:192.168.1.10.
+        HostLayouts.VirtualNetDevice(_tree, "vmbr0", "bridge", ifIndex: 6);
+        HostLayouts.Enslave(_tree, "eth1", "vmbr0");
+        HostLayouts.Routes(_tree, ("vmbr0", "0.0.0.0/0", "192.168.1.1"), ("vmbr0", "192.168.1.0/24", null));
+        HostLayouts.LocalAddresses(_tree, "192.168.1.10");
+
+        var plan = PlanDetach(connection: IPAddress.Parse("::ffff:192.168.1.10"));
+
+        Assert.Contains(plan.Refusals, r => r.Kind == RefusalKind.DashboardConnection && !r.CanOverride);
+        Assert.True(plan.IsRefused(force: true));
+    }
+
+    [Fact]
+    public void Detach_BridgePortThatRoutesToTheFarClientOfALocalProxy_IsRefusedEvenForced()
+    {
+        // A proxy on this host forwards the client 203.0.113.50: the connection arrives on loopback, and the
+        // client's traffic goes out by vmbr0's default route, through eth1. A more specific route elsewhere does not cover it.
+        HostLayouts.VirtualNetDevice(_tree, "vmbr0", "bridge", ifIndex: 6);
+        HostLayouts.Enslave(_tree, "eth1", "vmbr0");
+        HostLayouts.VirtualNetDevice(_tree, "vmbr1", "bridge", ifIndex: 7);
+        HostLayouts.Routes(_tree, ("vmbr0", "0.0.0.0/0", "192.168.1.1"), ("vmbr0", "192.168.1.0/24", null), ("vmbr1", "10.50.0.0/16", null));
+        HostLayouts.LocalAddresses(_tree, "192.168.1.10");
+
+        var plan = PlanDetach(connection: IPAddress.Parse("203.0.113.50"));
+
+        Assert.Contains(plan.Refusals, r => r.Kind == RefusalKind.DashboardConnection && !r.CanOverride
+            && r.Reason.Contains("carries eth1, the interface this dashboard is reached through", StringComparison.Ordinal));
+        Assert.True(plan.IsRefused(force: true));
+    }
+
+    [Fact]
+    public void Detach_NicThatDoesNotRouteToTheFarClient_IsNotTheDashboardsConnection()
+    {
+        // The client 10.50.3.4 is reached through vmbr1 (its more specific route), not through eth1's vmbr0.
+        HostLayouts.VirtualNetDevice(_tree, "vmbr0", "bridge", ifIndex: 6);
+        HostLayouts.Enslave(_tree, "eth1", "vmbr0");
+        HostLayouts.VirtualNetDevice(_tree, "vmbr1", "bridge", ifIndex: 7);
+        HostLayouts.Routes(_tree, ("vmbr0", "0.0.0.0/0", "192.168.1.1"), ("vmbr0", "192.168.1.0/24", null), ("vmbr1", "10.50.0.0/16", null));
+        HostLayouts.LocalAddresses(_tree, "192.168.1.10");
+
+        var plan = PlanDetach(connection: IPAddress.Parse("10.50.3.4"));
+
+        Assert.DoesNotContain(plan.Refusals, r => r.Kind == RefusalKind.DashboardConnection);
+    }
+
+    [Fact]
     public void Detach_BondMemberOnIntelInitial_IsRefusedNamingTheBondsAddress()
     {
         // eth1 and eth0 bonded (active-backup) as bond0, which has the host's storage network address but no default route.

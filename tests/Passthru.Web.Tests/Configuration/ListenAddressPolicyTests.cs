@@ -70,8 +70,51 @@ public class ListenAddressPolicyTests
         Assert.NotNull(refusal);
         Assert.Contains("http://0.0.0.0:5280 over plain HTTP", refusal, StringComparison.Ordinal);
         Assert.DoesNotContain("5281", refusal, StringComparison.Ordinal);
-        Assert.Null(ListenAddressPolicy.Refusal(["http://0.0.0.0:5280"], new AuthOptions { Enabled = true, AllowPlainHttp = true }));
+        Assert.Null(ListenAddressPolicy.Refusal(["http://0.0.0.0:5280"], new AuthOptions { Enabled = true, AllowPlainHttp = true }, proxiesTrusted: true));
     }
+
+    [Fact]
+    public void AllowPlainHttp_WithoutATrustedProxy_IsRefused()
+    {
+        // Its proxy's X-Forwarded-Proto would be ignored: no Secure cookie, no HSTS, its https origin refused, every login from the proxy.
+        var refusal = ListenAddressPolicy.Refusal(["http://0.0.0.0:5280"], new AuthOptions { Enabled = true, AllowPlainHttp = true });
+
+        Assert.NotNull(refusal);
+        Assert.Contains("Passthru:TrustedProxies", refusal, StringComparison.Ordinal);
+        Assert.Null(ListenAddressPolicy.Refusal(["http://127.0.0.1:5280"], new AuthOptions { Enabled = true, AllowPlainHttp = true }));
+    }
+
+    [Fact]
+    public void TrustedProxies_WithLoginsOff_AreRefused()
+    {
+        var refusal = ListenAddressPolicy.Refusal(["http://127.0.0.1:5280"], new AuthOptions(), proxiesTrusted: true);
+
+        Assert.NotNull(refusal);
+        Assert.Contains("Passthru:Auth:Enabled=true", refusal, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.300")]
+    [InlineData("10.0.0.1/8")]
+    [InlineData("proxy.example.com")]
+    [InlineData("10")]
+    [InlineData("192.0.2.0/33")]
+    [InlineData("")]
+    public void AMalformedTrustedProxy_StopsTheStart_NamingIt(string entry)
+    {
+        var refused = Assert.Throws<StartupRefusedException>(() => PassthruApp.Build(["--urls", "http://127.0.0.1:0", "--Passthru:Auth:Enabled", "true",
+            "--Passthru:TrustedProxies:0", "127.0.0.1", "--Passthru:TrustedProxies:1", entry, "--Passthru:Database", "/dev/null/never-opened.db"]));
+
+        Assert.Contains($"Passthru:TrustedProxies has '{entry}', which is neither an IP address nor a network", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    [InlineData("10.0.0.0/24")]
+    [InlineData("fd00::/64")]
+    public void TrustedProxyEntries_AddressesAndNetworks_AreAccepted(string entry)
+        => Assert.NotNull(TrustedProxyList.Parse(entry));
 
     [Fact]
     public void WithLoginsOff_EvenHttpsBeyondLoopbackIsRefused()

@@ -111,5 +111,5 @@ public partial class BindingDialog
     private BindingRequest Request(bool dryRun, bool force)
         => new(Action, Device, Group, Origin.Actor, dryRun, force,
             Device is { } d && ExpectedIds is { } ids ? new Dictionary<PciAddress, string> { [d] = ids } : null,
-            Origin.LocalAddress);
+            Origin.ConnectionAddress);
 }

@@ -155,5 +155,5 @@ public partial class GuestAttachDialog
     internal void Close() => Dialog?.Close(DialogResult.Ok(Outcome));
 
     private GuestAttachRequest Request(bool dryRun)
-        => new(GuestName, Selected.Order().ToArray(), Live && GuestRuns, Managed, Force: false, Origin.Actor, Origin.LocalAddress, dryRun);
+        => new(GuestName, Selected.Order().ToArray(), Live && GuestRuns, Managed, Force: false, Origin.Actor, Origin.ConnectionAddress, dryRun);
 }

@@ -44,7 +44,7 @@ public partial class GuestStartDialog
         Error = null;
         try
         {
-            var result = await Power.StartAsync(new GuestStartRequest(GuestName, Origin.Actor, Force: true, SeenPlan: Plan.Fingerprint, ConnectionAddress: Origin.LocalAddress));
+            var result = await Power.StartAsync(new GuestStartRequest(GuestName, Origin.Actor, Force: true, SeenPlan: Plan.Fingerprint, ConnectionAddress: Origin.ConnectionAddress));
             if (result.PlanChanged)
             {
                 (DryRun, PlanChanged, Confirmation) = (result, true, null);

@@ -120,7 +120,7 @@ public partial class Guests : LiveComponentBase
     internal Task StartAsync(Guest guest)
         => RunAsync($"{guest.Name}/start", async () =>
         {
-            var request = new GuestStartRequest(guest.Name, Origin.Actor, DryRun: true, ConnectionAddress: Origin.LocalAddress);
+            var request = new GuestStartRequest(guest.Name, Origin.Actor, DryRun: true, ConnectionAddress: Origin.ConnectionAddress);
             var dryRun = await Power.StartAsync(request);
             var result = dryRun.Unconfirmed.Count > 0
                 ? await Dialogs.OpenStartAsync(guest.Name, dryRun)

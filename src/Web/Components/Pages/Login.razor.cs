@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using Passthru.Core.Auth;
 using Passthru.Web.Auth;
+using Passthru.Web.Hosting;
 
 namespace Passthru.Web.Components.Pages;
 
@@ -54,7 +55,8 @@ public partial class Login
 
     private async Task LogInAsync()
     {
-        var address = HttpContext.Connection.RemoteIpAddress;
+        // Behind a trusted proxy or an SSH tunnel, the client's own address: one guesser must not slow everyone down.
+        var address = ConnectionOrigin.Of(HttpContext).Client;
         var result = await HostLogin.LogInAsync(Input.User, Input.Password, address, HttpContext.RequestAborted);
         if (result.Outcome != LoginOutcome.LoggedIn)
         {

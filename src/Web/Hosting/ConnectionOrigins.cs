@@ -1,0 +1,119 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Passthru.Core.Auth;
+using Passthru.Web.Configuration;
+
+namespace Passthru.Web.Hosting;
+
+/// <summary>
+/// Works out each request's <see cref="ConnectionOrigin"/>. First thing in the pipeline: the forwarded headers of a
+/// trusted proxy (and only of one) replace the connection's remote address and scheme, so that everything after sees
+/// the real client and https; then a loopback connection nobody forwarded is checked for an SSH tunnel.
+/// </summary>
+public static class ConnectionOrigins
+{
+    /// <summary>The connection's own ends, before a proxy's headers replace the remote one.</summary>
+    private sealed record Arrival(IPAddress? Remote, int RemotePort, IPAddress? Local, int LocalPort);
+
+    /// <summary>The key of a connection's SSH session lookup among its items: the same for the connection's whole life.</summary>
+    private static readonly object SshSessionKey = new();
+
+    public static IServiceCollection AddConnectionOrigins(this IServiceCollection services)
+    {
+        // A test may have put one reading a SYNTHETIC /proc first.
+        services.TryAddSingleton(new SshTunnels());
+        services.AddOptions<ForwardedHeadersOptions>()
+            .Configure<IOptions<PassthruOptions>>((forwarded, passthru) => TrustOnly(forwarded, passthru.Value.TrustedProxies));
+        return services;
+    }
+
+    /// <summary>Forwarded headers from the listed proxies only; ASP.NET's default trust of loopback goes (a local user could forge them).</summary>
+    internal static void TrustOnly(ForwardedHeadersOptions options, IReadOnlyList<string> entries)
+    {
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var network in entries.Select(TrustedProxyList.Parse).OfType<System.Net.IPNetwork>())
+        {
+            options.KnownIPNetworks.Add(network);
+        }
+
+        // One hop per listed proxy: a chain of them is unwound, and no further than the list goes.
+        options.ForwardLimit = Math.Max(1, entries.Count);
+    }
+
+    public static IApplicationBuilder UseConnectionOrigins(this IApplicationBuilder app)
+    {
+        app.Use((context, next) =>
+        {
+            var connection = context.Connection;
+            context.Features.Set(new Arrival(connection.RemoteIpAddress, connection.RemotePort, connection.LocalIpAddress, connection.LocalPort));
+            return next(context);
+        });
+        app.UseForwardedHeaders();
+        app.Use(async (context, next) =>
+        {
+            context.Features.Set(await ResolveAsync(context, context.RequestServices.GetRequiredService<SshTunnels>()));
+            await next(context);
+        });
+        return app;
+    }
+
+    private static async Task<ConnectionOrigin> ResolveAsync(HttpContext context, SshTunnels tunnels)
+    {
+        var forwarded = context.Connection.RemoteIpAddress;
+        if (context.Features.Get<Arrival>() is not { Remote: { } remote, Local: { } local } arrival)
+        {
+            return ConnectionOrigin.Direct(forwarded, context.Connection.LocalIpAddress);
+        }
+
+        if (!IsLoopback(remote))
+        {
+            // A browser, or a proxy on another machine: the interface this host receives it on is what carries it.
+            return new ConnectionOrigin(forwarded, local, forwarded?.ToString());
+        }
+
+        if (forwarded is not null && !IsLoopback(forwarded))
+        {
+            // A proxy on this host forwarded a far client: the interface that routes to the client carries it.
+            return new ConnectionOrigin(forwarded, forwarded, forwarded.ToString());
+        }
+
+        if (await SshSessionAsync(context, tunnels, new IPEndPoint(remote, arrival.RemotePort), new IPEndPoint(local, arrival.LocalPort)) is { } ssh)
+        {
+            return new ConnectionOrigin(ssh.Client.Address, ssh.Server.Address, $"{Unmapped(remote)} via ssh from {Unmapped(ssh.Client.Address)}");
+        }
+
+        return ConnectionOrigin.Direct(remote, local);
+    }
+
+    /// <summary>The SSH session behind a loopback connection, looked up once for the connection's life (every request on it shares the answer).</summary>
+    private static Task<SshSession?> SshSessionAsync(HttpContext context, SshTunnels tunnels, IPEndPoint client, IPEndPoint server)
+    {
+        if (context.Features.Get<IConnectionItemsFeature>()?.Items is not { } items)
+        {
+            return tunnels.FindAsync(client, server, context.RequestAborted);
+        }
+
+        lock (items)
+        {
+            if (items.TryGetValue(SshSessionKey, out var known) && known is Task<SshSession?> lookup)
+            {
+                return lookup;
+            }
+
+            // Not the request's token: the answer outlives the request that asked first.
+            var found = tunnels.FindAsync(client, server, CancellationToken.None);
+            items[SshSessionKey] = found;
+            return found;
+        }
+    }
+
+    private static bool IsLoopback(IPAddress address) => IPAddress.IsLoopback(Unmapped(address));
+
+    /// <summary>A dual-stack listener sees an IPv4 peer as <c>::ffff:127.0.0.1</c>; people know it as 127.0.0.1.</summary>
+    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+}

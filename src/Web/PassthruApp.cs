@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Passthru.Web.Api;
@@ -76,7 +77,8 @@ public static class PassthruApp
     {
         services.AddOptions<PassthruOptions>().Bind(configuration.GetSection(PassthruOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PassthruOptions>, PassthruOptionsValidator>();
-        services.AddSingleton(TimeProvider.System);
+        // TryAdd: a test that starts the real app on Kestrel may bring its own clock.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddHostServices();
         services.AddPassthruAuthentication(configuration);
 

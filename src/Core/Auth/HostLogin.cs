@@ -40,14 +40,18 @@ public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle, Accoun
 
     public LoginPolicy Policy => policy;
 
-    public async Task<LoginResult> LogInAsync(string user, string password, IPAddress? address, CancellationToken cancellationToken = default)
+    public Task<LoginResult> LogInAsync(string user, string password, IPAddress? address, CancellationToken cancellationToken = default)
+        => LogInAsync(user, password, address, knownDevice: null, cancellationToken);
+
+    /// <param name="knownDevice">The id of the browser's device cookie, checked to be this user's; null if it has none (see <see cref="LoginThrottle"/>).</param>
+    public async Task<LoginResult> LogInAsync(string user, string password, IPAddress? address, string? knownDevice, CancellationToken cancellationToken = default)
     {
         if (user.Length is 0 or > MaxUserNameLength || password.Length > MaxPasswordLength || user.Any(char.IsControl))
         {
             return new LoginResult(LoginOutcome.WrongCredentials, null, WrongCredentialsMessage, "a malformed user name or an oversized password");
         }
 
-        if (throttle.TryBegin(user, address) is { } wait)
+        if (throttle.TryBegin(user, address, knownDevice) is { } wait)
         {
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             return new LoginResult(LoginOutcome.Throttled, null, $"Too many failed logins. Try again in {seconds} s.", $"throttled for {seconds} s", wait);
@@ -69,7 +73,7 @@ public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle, Accoun
         var result = Decide(pam);
         if (result.Outcome == LoginOutcome.LoggedIn)
         {
-            throttle.Succeeded(user, address);
+            throttle.Succeeded(user, address, knownDevice);
         }
 
         return result;

@@ -32,6 +32,9 @@ public partial class Login
     private HostLogin HostLogin { get; set; } = default!;
 
     [Inject]
+    private DeviceCookies DeviceCookies { get; set; } = default!;
+
+    [Inject]
     private IOptions<AuthOptions> AuthOptions { get; set; } = default!;
 
     [Inject]
@@ -55,7 +58,8 @@ public partial class Login
     private async Task LogInAsync()
     {
         var address = HttpContext.Connection.RemoteIpAddress;
-        var result = await HostLogin.LogInAsync(Input.User, Input.Password, address, HttpContext.RequestAborted);
+        var device = DeviceCookies.KnownDevice(HttpContext.Request, Input.User);
+        var result = await HostLogin.LogInAsync(Input.User, Input.Password, address, device, HttpContext.RequestAborted);
         if (result.Outcome != LoginOutcome.LoggedIn)
         {
             Logger.LogWarning("Login refused for {User} from {Address}: {Outcome}, {Detail}", Input.User, address, result.Outcome, result.Detail);
@@ -65,6 +69,7 @@ public partial class Login
             return;
         }
 
+        DeviceCookies.Issue(HttpContext, Input.User);
         var identity = new ClaimsIdentity(
         [
             new Claim(ClaimTypes.Name, result.User!),

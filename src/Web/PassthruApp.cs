@@ -120,6 +120,7 @@ public static class PassthruApp
             await next(context);
         });
         app.UsePassthruAuthentication();
+        app.UseLoginFormLimits();
         app.UseAntiforgery();
         // Styles, scripts and icons: the login page needs them before anyone is logged in.
         app.MapStaticAssets().AllowAnonymous();

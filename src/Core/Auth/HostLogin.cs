@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using Passthru.Core.Host;
 
 namespace Passthru.Core.Auth;
 
@@ -46,15 +48,18 @@ public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle, Accoun
     /// <param name="knownDevice">The id of the browser's device cookie, checked to be this user's; null if it has none (see <see cref="LoginThrottle"/>).</param>
     public async Task<LoginResult> LogInAsync(string user, string password, IPAddress? address, string? knownDevice, CancellationToken cancellationToken = default)
     {
-        if (user.Length is 0 or > MaxUserNameLength || password.Length > MaxPasswordLength || user.Any(char.IsControl))
+        if (!IsWellFormedUserName(user) || password.Length > MaxPasswordLength)
         {
-            return new LoginResult(LoginOutcome.WrongCredentials, null, WrongCredentialsMessage, "a malformed user name or an oversized password");
+            // Counted against the address: garbage must cost the sender as much as a guess does.
+            return throttle.TryBeginMalformed(address) is { } malformedWait
+                ? Throttled(malformedWait)
+                : new LoginResult(LoginOutcome.WrongCredentials, null, WrongCredentialsMessage,
+                    string.Create(CultureInfo.InvariantCulture, $"a malformed user name ({user.Length} characters) or an oversized password ({password.Length} characters)"));
         }
 
         if (throttle.TryBegin(user, address, knownDevice) is { } wait)
         {
-            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
-            return new LoginResult(LoginOutcome.Throttled, null, $"Too many failed logins. Try again in {seconds} s.", $"throttled for {seconds} s", wait);
+            return Throttled(wait);
         }
 
         await _conversations.WaitAsync(cancellationToken);
@@ -77,6 +82,24 @@ public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle, Accoun
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="user"/> can be an account name worth asking PAM about: not empty, not longer than
+    /// <see cref="MaxUserNameLength"/>, and without characters that change how a log line reads (control
+    /// characters such as CR, LF and ESC, line separators, invisible format characters).
+    /// </summary>
+    public static bool IsWellFormedUserName(string user)
+        => user.Length is > 0 and <= MaxUserNameLength && !user.Any(IsLogUnsafe);
+
+    // Format characters too (zero-width and bidi ones, soft hyphens): no account name has them, and they hide what was typed.
+    private static bool IsLogUnsafe(char c)
+        => PrintableText.ChangesTheLine(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
+
+    private static LoginResult Throttled(TimeSpan wait)
+    {
+        var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+        return new LoginResult(LoginOutcome.Throttled, null, $"Too many failed logins. Try again in {seconds} s.", $"throttled for {seconds} s", wait);
     }
 
     private const string WrongCredentialsMessage = "Wrong user name or password.";

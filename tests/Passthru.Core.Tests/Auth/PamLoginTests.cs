@@ -104,4 +104,34 @@ public sealed class PamLoginTests
         Assert.Equal(LoginOutcome.WrongCredentials, result.Outcome);
         Assert.Contains("malformed", result.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task MalformedUserNames_CountAgainstTheAddress_SoTheyAreNoWayAroundTheWait()
+    {
+        var login = new HostLogin(new LoginPolicy("a-service-that-does-not-exist", ["sudo"]), new LoginThrottle(TimeProvider.System));
+
+        for (var i = 0; i < LoginThrottle.FreeAttempts; i++)
+        {
+            Assert.Equal(LoginOutcome.WrongCredentials, (await login.LogInAsync(new string('a', 3_000_000), "x", Browser)).Outcome);
+        }
+
+        var oversized = await login.LogInAsync(new string('a', HostLogin.MaxUserNameLength + 1), "x", Browser);
+        var wellFormed = await login.LogInAsync("root", "x", Browser);
+
+        Assert.Equal(LoginOutcome.Throttled, oversized.Outcome);
+        Assert.Equal(LoginOutcome.Throttled, wellFormed.Outcome);
+    }
+
+    [Theory]
+    [InlineData("root", true)]
+    [InlineData("DOMAIN\\ann.lee@example.org", true)]
+    [InlineData("jürgen", true)]
+    [InlineData("", false)]
+    [InlineData("root\r\nforged", false)]
+    [InlineData("root\u001b[31m", false)]
+    [InlineData("root\u0085", false)]
+    [InlineData("root\u2028forged", false)]
+    [InlineData("root\u202egnp.exe", false)]
+    public void UserNames_WithCharactersThatChangeALogLine_AreMalformed(string user, bool wellFormed)
+        => Assert.Equal(wellFormed, HostLogin.IsWellFormedUserName(user));
 }

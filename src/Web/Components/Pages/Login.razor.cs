@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using Passthru.Core.Auth;
+using Passthru.Core.Host;
 using Passthru.Web.Auth;
 
 namespace Passthru.Web.Components.Pages;
@@ -55,15 +56,26 @@ public partial class Login
 
     private IReadOnlyList<string> AllowedGroups => HostLogin.Policy.AllowedGroups;
 
+    /// <summary>How much of a typed user name the log shows: every real account name fits.</summary>
+    private const int LoggedUserNameLength = 64;
+
     private async Task LogInAsync()
     {
         var address = HttpContext.Connection.RemoteIpAddress;
         var device = DeviceCookies.KnownDevice(HttpContext.Request, Input.User);
         var result = await HostLogin.LogInAsync(Input.User, Input.Password, address, device, HttpContext.RequestAborted);
+        // Whatever was typed, as plain text of bounded length: no forged log lines, no terminal escapes.
+        var user = PrintableText.Of(Input.User, LoggedUserNameLength);
         if (result.Outcome != LoginOutcome.LoggedIn)
         {
-            Logger.LogWarning("Login refused for {User} from {Address}: {Outcome}, {Detail}", Input.User, address, result.Outcome, result.Detail);
+            Logger.LogWarning("Login refused for {User} from {Address}{Device}: {Outcome}, {Detail}",
+                user, address, device is null ? "" : " (a browser that logged in as this user before)", result.Outcome, result.Detail);
             HttpContext.Response.StatusCode = result.Outcome == LoginOutcome.Throttled ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized;
+            if (result.RetryAfter is { } wait)
+            {
+                HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            }
+
             Message = result.Message;
             Input.Password = "";
             return;

@@ -1,0 +1,67 @@
+using System.Net;
+using Passthru.Core.Auth;
+using Passthru.Core.Host;
+
+namespace Passthru.Web.Tests.Auth;
+
+/// <summary>What a refused login tells the log, on real Kestrel.</summary>
+public sealed class LoginRefusalTests(KestrelLoginHost host) : IClassFixture<KestrelLoginHost>
+{
+    [Fact]
+    public async Task AUserNameWithLineBreaksAndTerminalEscapes_ReachesTheLogAsOneCleanLine()
+    {
+        var mark = host.Log.Lines.Count;
+        using var browser = host.BrowserAt(50);
+
+        using var response = await AuthHostFactory.LogInAsync(browser, "root\r\nINFO admin logged in\u001b[2J\u2028", "x");
+        var lines = host.Log.Since(mark).Where(line => line.Contains("admin logged in", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var line = Assert.Single(lines);
+        Assert.Contains("Login refused for root??INFO admin logged in?[2J? from 127.0.0.50: WrongCredentials", line, StringComparison.Ordinal);
+        Assert.Equal(-1, line.IndexOfAny(['\r', '\n', '\u001b', '\u2028']));
+    }
+
+    [Fact]
+    public async Task AHugeUserName_LeavesAShortLogLine_AndCountsAgainstItsAddress()
+    {
+        var mark = host.Log.Lines.Count;
+        var huge = new string('A', 3 * 1024 * 1024);
+        var statuses = new List<HttpStatusCode>();
+
+        for (var i = 0; i <= LoginThrottle.FreeAttempts; i++)
+        {
+            using var browser = host.BrowserAt(60);
+            // Waiting for the server's go-ahead before sending the body, as curl does with a large one: refused without
+            // reading it, the server would otherwise close the connection under a client still writing.
+            browser.DefaultRequestHeaders.ExpectContinue = true;
+            using var response = await AuthHostFactory.LogInAsync(browser, huge, "x");
+            statuses.Add(response.StatusCode);
+        }
+
+        using var afterwards = host.BrowserAt(60);
+        using var plain = await AuthHostFactory.LogInAsync(afterwards, "root", "x");
+        var logged = host.Log.Since(mark);
+        var aboutTheseLogins = logged.Where(line => line.Contains("127.0.0.60", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.RequestEntityTooLarge, LoginThrottle.FreeAttempts), HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, plain.StatusCode);
+        Assert.Equal(statuses.Count + 1, aboutTheseLogins.Count);
+        Assert.All(aboutTheseLogins, line => Assert.True(line.Length < 300, PrintableText.Of(line, 1000)));
+        Assert.True(logged.Sum(line => line.Length) < 20_000, "the user name reached the log");
+    }
+
+    [Fact]
+    public async Task AUserNameTooLongForAnAccount_IsRefusedBeforePam_AndItsLogLineIsShort()
+    {
+        var mark = host.Log.Lines.Count;
+        using var browser = host.BrowserAt(70);
+
+        using var response = await AuthHostFactory.LogInAsync(browser, new string('B', 20_000), "x");
+        var line = Assert.Single(host.Log.Since(mark), line => line.Contains("Login refused", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("malformed user name (20000 characters)", line, StringComparison.Ordinal);
+        Assert.True(line.Length < 300, line);
+    }
+}

@@ -17,8 +17,11 @@ public enum LoginOutcome
 }
 
 /// <param name="User">The account logged in, as PAM names it.</param>
-/// <param name="Message">What the person logging in is told: plain, and the same for an unknown user as for a wrong password.</param>
-/// <param name="Detail">What the log gets: PAM's words, the groups the account has.</param>
+/// <param name="Message">
+/// What the person logging in is told: plain, and the same for an unknown user, a wrong password and an account that
+/// may not log in (anything else would tell a guesser that the password was right).
+/// </param>
+/// <param name="Detail">What the log gets: PAM's words, the groups the account has, which refusal it was.</param>
 public sealed record LoginResult(LoginOutcome Outcome, string? User, string Message, string Detail, TimeSpan? RetryAfter = null);
 
 /// <summary>Who may log in: a PAM service's password check, and membership of an allowed group (root always).</summary>
@@ -33,10 +36,18 @@ public sealed record LoginPolicy(string PamService, IReadOnlyList<string> Allowe
 /// threads, a few at a time, because a wrong password holds the thread for PAM's failure delay.
 /// </summary>
 /// <remarks>The account is looked up afresh at a login, and kept in <paramref name="accounts"/> for the checks that follow.</remarks>
-public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle, AccountDirectory? accounts = null)
+public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle, AccountDirectory? accounts = null, TimeProvider? time = null)
 {
     public const int MaxUserNameLength = 256;
     public const int MaxPasswordLength = 4096;
+
+    /// <summary>pam_unix's failure delay: how long a wrong password is assumed to take until one has been timed.</summary>
+    public static readonly TimeSpan AssumedPamFailureDelay = TimeSpan.FromSeconds(2);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>How long the latest wrong password's PAM conversation took (ticks).</summary>
+    private long _wrongPasswordTook = AssumedPamFailureDelay.Ticks;
 
     private readonly SemaphoreSlim _conversations = new(4);
 
@@ -64,6 +75,7 @@ public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle, Accoun
 
         await _conversations.WaitAsync(cancellationToken);
         PamResult pam;
+        var started = _time.GetTimestamp();
         try
         {
             pam = await Task.Factory.StartNew(
@@ -75,10 +87,26 @@ public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle, Accoun
             _conversations.Release();
         }
 
+        var took = _time.GetElapsedTime(started);
         var result = Decide(pam);
-        if (result.Outcome == LoginOutcome.LoggedIn)
+        switch (result.Outcome)
         {
-            throttle.Succeeded(user, address, knownDevice);
+            case LoginOutcome.LoggedIn:
+                throttle.Succeeded(user, address, knownDevice);
+                break;
+            case LoginOutcome.WrongCredentials:
+                Interlocked.Exchange(ref _wrongPasswordTook, took.Ticks);
+                break;
+            case LoginOutcome.NotAllowed or LoginOutcome.AccountUnusable:
+                // A wrong password costs PAM's failure delay and a right one does not: a refusal after the right
+                // password takes as long as a wrong one, or its speed would tell a guesser what its words do not.
+                var rest = TimeSpan.FromTicks(Interlocked.Read(ref _wrongPasswordTook)) - took;
+                if (rest > TimeSpan.Zero)
+                {
+                    await Task.Delay(rest, _time, cancellationToken);
+                }
+
+                break;
         }
 
         return result;
@@ -111,7 +139,7 @@ public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle, Accoun
             case PamOutcome.WrongCredentials:
                 return new LoginResult(LoginOutcome.WrongCredentials, null, WrongCredentialsMessage, pam.Detail);
             case PamOutcome.AccountUnusable:
-                return new LoginResult(LoginOutcome.AccountUnusable, null, "This account may not log in now (expired, locked, or its password must be changed first).", pam.Detail);
+                return new LoginResult(LoginOutcome.AccountUnusable, null, WrongCredentialsMessage, $"the password was right, but the account may not log in now (expired, locked, or its password must be changed): {pam.Detail}");
             case PamOutcome.Unavailable:
                 return new LoginResult(LoginOutcome.Unavailable, null, "Logging in is not possible right now: the host's PAM setup failed. The dashboard's log says why.", pam.Detail);
         }
@@ -124,8 +152,7 @@ public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle, Accoun
 
         return policy.Allows(account)
             ? new LoginResult(LoginOutcome.LoggedIn, account.Name, "Logged in.", "authenticated")
-            : new LoginResult(LoginOutcome.NotAllowed, null,
-                $"{account.Name} may not use Passthru: only root and members of {string.Join(", ", policy.AllowedGroups)} may.",
-                $"groups: {string.Join(", ", account.Groups)}");
+            : new LoginResult(LoginOutcome.NotAllowed, null, WrongCredentialsMessage,
+                $"the password was right, but {account.Name} is in none of the allowed groups ({string.Join(", ", policy.AllowedGroups)}); its groups: {string.Join(", ", account.Groups)}");
     }
 }

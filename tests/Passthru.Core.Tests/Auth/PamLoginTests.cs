@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using Passthru.Core.Auth;
 using Passthru.TestSupport;
 
@@ -50,13 +51,38 @@ public sealed class PamLoginTests
     }
 
     [PamFact]
-    public async Task AnAccountOutsideTheAllowedGroups_IsRefusedPlainly_EvenWithTheRightPassword()
+    public async Task AnAccountOutsideTheAllowedGroups_IsToldWhatAWrongPasswordIsTold_AndTheLogGetsWhy()
     {
-        var result = await NewLogin().LogInAsync(PamTestAccounts.Outsider, PamTestAccounts.OutsiderPassword, Browser);
+        var login = NewLogin();
 
-        Assert.Equal(LoginOutcome.NotAllowed, result.Outcome);
-        Assert.Null(result.User);
-        Assert.Equal($"{PamTestAccounts.Outsider} may not use Passthru: only root and members of wheel, sudo may.", result.Message);
+        var right = await login.LogInAsync(PamTestAccounts.Outsider, PamTestAccounts.OutsiderPassword, Browser);
+        var wrong = await login.LogInAsync(PamTestAccounts.Outsider, PamTestAccounts.OutsiderPassword + "-not", Browser);
+
+        Assert.Equal(LoginOutcome.NotAllowed, right.Outcome);
+        Assert.Null(right.User);
+        Assert.Equal(LoginOutcome.WrongCredentials, wrong.Outcome);
+        Assert.Equal(wrong.Message, right.Message);
+        Assert.Contains("none of the allowed groups (wheel, sudo)", right.Detail, StringComparison.Ordinal);
+    }
+
+    [PamFact]
+    public async Task ARefusalAfterTheRightPassword_TakesAsLongAsAWrongPassword()
+    {
+        // The clock only moves when the test moves it: the refusal must wait for the whole failure delay on it.
+        var clock = new FakeTimeProvider();
+        var login = new HostLogin(new LoginPolicy(PamTestAccounts.Service, ["wheel", "sudo"]), new LoginThrottle(clock), time: clock);
+        var waited = TimeSpan.Zero;
+
+        var refusal = login.LogInAsync(PamTestAccounts.Outsider, PamTestAccounts.OutsiderPassword, Browser);
+        while (!refusal.IsCompleted)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10));
+            clock.Advance(TimeSpan.FromMilliseconds(10));
+            waited += TimeSpan.FromMilliseconds(10);
+        }
+
+        Assert.Equal(LoginOutcome.NotAllowed, (await refusal).Outcome);
+        Assert.True(waited >= HostLogin.AssumedPamFailureDelay, $"refused after {waited}");
     }
 
     [PamFact]

@@ -1,12 +1,32 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Passthru.Core.Auth;
 using Passthru.Core.Host;
+using Passthru.TestSupport;
 
 namespace Passthru.Web.Tests.Auth;
 
-/// <summary>What a refused login tells the log, on real Kestrel.</summary>
-public sealed class LoginRefusalTests(KestrelLoginHost host) : IClassFixture<KestrelLoginHost>
+/// <summary>What a refused login tells the browser and the log, on real Kestrel (real PAM where a password is checked).</summary>
+public sealed partial class LoginRefusalTests(KestrelLoginHost host) : IClassFixture<KestrelLoginHost>
 {
+    [PamFact]
+    public async Task TheRightPasswordOfAnAccountThatMayNotLogIn_GetsTheSamePageAsAWrongOne_AndTheLogSaysWhich()
+    {
+        var mark = host.Log.Lines.Count;
+
+        var (wrongStatus, wrongPage) = await RefusedPageAsync(40, PamTestAccounts.Outsider, PamTestAccounts.OutsiderPassword + "-not");
+        var (rightStatus, rightPage) = await RefusedPageAsync(41, PamTestAccounts.Outsider, PamTestAccounts.OutsiderPassword);
+        var log = host.Log.Since(mark);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongStatus);
+        Assert.Equal(wrongStatus, rightStatus);
+        Assert.Contains("Wrong user name or password.", wrongPage, StringComparison.Ordinal);
+        Assert.Equal(wrongPage, rightPage);
+        Assert.Contains(log, line => line.Contains($"Login refused for {PamTestAccounts.Outsider} from 127.0.0.40: WrongCredentials", StringComparison.Ordinal));
+        Assert.Contains(log, line => line.Contains($"Login refused for {PamTestAccounts.Outsider} from 127.0.0.41: NotAllowed", StringComparison.Ordinal)
+            && line.Contains("none of the allowed groups", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task AUserNameWithLineBreaksAndTerminalEscapes_ReachesTheLogAsOneCleanLine()
     {
@@ -64,4 +84,15 @@ public sealed class LoginRefusalTests(KestrelLoginHost host) : IClassFixture<Kes
         Assert.Contains("malformed user name (20000 characters)", line, StringComparison.Ordinal);
         Assert.True(line.Length < 300, line);
     }
+
+    /// <summary>A refused login's status and page, without the antiforgery token and Blazor's sealed state (new on every page).</summary>
+    private async Task<(HttpStatusCode Status, string Page)> RefusedPageAsync(byte address, string user, string password)
+    {
+        using var browser = host.BrowserAt(address);
+        using var response = await AuthHostFactory.LogInAsync(browser, user, password);
+        return (response.StatusCode, SealedPerPage().Replace(await response.Content.ReadAsStringAsync(), ""));
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"[^\"]+\"|<!--Blazor-Server-Component-State:[^>]*-->")]
+    private static partial Regex SealedPerPage();
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using Passthru.Core.Host;
 
 namespace Passthru.Core.Auth;
 
@@ -120,9 +119,11 @@ public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle, Accoun
     public static bool IsWellFormedUserName(string user)
         => user.Length is > 0 and <= MaxUserNameLength && !user.Any(IsLogUnsafe);
 
-    // Format characters too (zero-width and bidi ones, soft hyphens): no account name has them, and they hide what was typed.
+    // Wider than what PrintableText replaces: all format characters (zero-width, bidi, soft hyphens), which no
+    // account name has and which hide what was typed.
     private static bool IsLogUnsafe(char c)
-        => PrintableText.ChangesTheLine(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
+        => char.IsControl(c)
+            || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 
     private static LoginResult Throttled(TimeSpan wait)
     {

@@ -32,6 +32,8 @@ if [ "${PASSTHRU_SKIP_LAB:-0}" != 1 ]; then
 fi
 # InstallScriptTests check the service unit with systemd-analyze verify (no systemd needs to run).
 command -v systemd-analyze >/dev/null || missing+=(systemd)
+# The local-user tests send requests as real unprivileged accounts (runuser + curl).
+command -v curl >/dev/null || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

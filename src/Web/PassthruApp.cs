@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
@@ -55,9 +56,6 @@ public static class PassthruApp
         return app;
     }
 
-    private static bool SameOrigin(string origin, HttpRequest request)
-        => Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
-
     private static void ConfigureListening(WebApplicationBuilder builder)
     {
         var urls = ListenAddressPolicy.ConfiguredUrls(builder.Configuration);
@@ -105,20 +103,8 @@ public static class PassthruApp
         // Routing after the re-execution, so that the not-found page's path is routed when it runs again.
         app.UseRouting();
         app.UseSecurityHeaders();
+        app.UseApiBodyLimit();
         app.UseThemeHints();
-        app.Use(async (context, next) =>
-        {
-            // A state-changing API call from another site's page is refused outright (the JSON body already forces a preflight).
-            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/api")
-                && context.Request.Headers.Origin is [{ } origin] && !SameOrigin(origin, context.Request))
-            {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await context.Response.WriteAsJsonAsync(new { title = "Cross-origin request refused", status = 403, detail = $"Requests from {origin} may not change this host." });
-                return;
-            }
-
-            await next(context);
-        });
         app.UsePassthruAuthentication();
         app.UseLoginFormLimits();
         app.UseAntiforgery();
@@ -131,6 +117,14 @@ public static class PassthruApp
         app.MapGuestApi();
         app.MapHub<HostHub>(HostHub.Path);
         // Blazor's own frame-ancestors 'self' would be a second, looser policy header beside ours ('none').
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null)
+            .Add(endpoint =>
+            {
+                // blazor.web.js asks for the list of script initializers on every page, the login page too: a list of public files.
+                if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } pattern } && pattern.TrimEnd('/').EndsWith("/_blazor/initializers", StringComparison.Ordinal))
+                {
+                    endpoint.Metadata.Add(new AllowAnonymousAttribute());
+                }
+            });
     }
 }

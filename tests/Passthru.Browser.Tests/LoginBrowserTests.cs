@@ -16,6 +16,26 @@ public sealed class LoginDashboardServer : DashboardServer
 public sealed class LoginBrowserTests(LoginDashboardServer server, BrowserFixture browser)
     : IClassFixture<LoginDashboardServer>, IClassFixture<BrowserFixture>
 {
+    [Fact]
+    public async Task TheLoginPage_LoadsEverythingItNeeds_WithoutALogin()
+    {
+        var context = await browser.Browser.NewContextAsync();
+        try
+        {
+            var page = await context.NewPageAsync();
+            var problems = PageProblems.Watch(page);
+
+            await page.GotoAsync(new Uri(server.BaseAddress, "login").ToString(), new() { WaitUntil = WaitUntilState.NetworkIdle });
+
+            await Expect(page.Locator("#login-form")).ToBeVisibleAsync();
+            problems.AssertNone("the login page before logging in");
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
+
     [PamFact]
     public async Task LogIn_SeeTheGroups_LogOut_AndBeSentBackToTheLogin()
     {

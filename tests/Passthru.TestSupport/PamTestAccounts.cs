@@ -19,6 +19,11 @@ public static class PamTestAccounts
 
     public static string OutsiderPassword => Variable("PASSTHRU_TEST_OUTSIDER_PASSWORD");
 
+    /// <summary>In the sudo group when the run starts; the one test that takes it out of sudo puts it back.</summary>
+    public static string Leaver => Variable("PASSTHRU_TEST_LEAVER");
+
+    public static string LeaverPassword => Variable("PASSTHRU_TEST_LEAVER_PASSWORD");
+
     /// <summary>Null when the accounts exist; else why the login tests cannot run.</summary>
     public static string? MissingReason => Environment.GetEnvironmentVariable("PASSTHRU_TEST_ADMIN") is null
         ? "No test accounts: run through ./test.sh, or eval \"$(tests/pam-users.sh create)\" as root first."

@@ -20,6 +20,9 @@ public static class RepositoryPaths
 
     public static string CapturedFixtures => Path.Combine(Root, "tests", "fixtures", "captured");
 
+    /// <summary>/proc/net/tcp and tcp6 captured with loopback connections of several users open (tests/fixtures/proc-net/README.md).</summary>
+    public static string ProcNetFixtures => Path.Combine(Root, "tests", "fixtures", "proc-net");
+
     /// <summary>/proc/interrupts files captured from real kernels (tests/fixtures/interrupts/README.md).</summary>
     public static string InterruptFixtures => Path.Combine(Root, "tests", "fixtures", "interrupts");
 }

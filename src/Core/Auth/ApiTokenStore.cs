@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using Passthru.Core.History;
+using Passthru.Core.Host;
 
 namespace Passthru.Core.Auth;
 
@@ -24,14 +25,17 @@ public sealed class ApiTokenStore(HistoryDatabase database, OperationJournal jou
     public const string Prefix = "ptk_";
     public const int MaxNameLength = 64;
 
+    /// <summary>Raised with a token's id once it is revoked, so streams it opened can be ended at once.</summary>
+    public event Action<long>? Revoked;
+
     /// <summary>Last-used times are written at most this often per token, so a busy script does not write on every call.</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
-    /// <exception cref="ArgumentException">The name is empty, too long, has control characters, or a live token has it.</exception>
+    /// <exception cref="ArgumentException">The name is empty, too long, has control characters or line breaks, or a live token has it.</exception>
     public async Task<NewApiToken> CreateAsync(string name, Actor maker, CancellationToken cancellationToken = default)
     {
         name = name.Trim();
-        if (name.Length is 0 or > MaxNameLength || name.Any(char.IsControl))
+        if (name.Length is 0 or > MaxNameLength || !PrintableText.IsPrintable(name))
         {
             throw new ArgumentException($"A token's name is 1 to {MaxNameLength} printable characters.", nameof(name));
         }
@@ -76,8 +80,14 @@ public sealed class ApiTokenStore(HistoryDatabase database, OperationJournal jou
             "UPDATE api_tokens SET revoked_at = @now, revoked_by = @by WHERE id = @id AND revoked_at IS NULL",
             new { id, now = Now(), by = revoker.Name }), cancellationToken);
         await journal.FinishAsync(operation, OperationStatus.Succeeded, $"token {name} revoked", OperationJournal.NoDevices, cancellationToken);
+        Revoked?.Invoke(id);
         return true;
     }
+
+    /// <summary>Whether the token with this id exists and is not revoked.</summary>
+    public async Task<bool> IsLiveAsync(long id, CancellationToken cancellationToken = default)
+        => await database.RunAsync(connection => connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM api_tokens WHERE id = @id AND revoked_at IS NULL)", new { id }), cancellationToken);
 
     /// <summary>The live token with this secret, or null; notes that it was used.</summary>
     public async Task<ApiToken?> FindAsync(string secret, CancellationToken cancellationToken = default)

@@ -13,6 +13,13 @@ public sealed record HostAccount(string Name, uint Uid, IReadOnlyList<string> Gr
 /// <summary>Looks accounts up through libc (getpwnam_r, getgrouplist, getgrgid_r), so NSS sources count too.</summary>
 public static class HostAccounts
 {
+    /// <summary>The user this process runs as (its effective uid).</summary>
+    public static uint ProcessUid => LibC.EffectiveUserId();
+
+    /// <summary>The account with this uid; null when the name service has none.</summary>
+    public static HostAccount? FindByUid(uint uid)
+        => LibC.UserName(uid) is { } name && Find(name) is { } account && account.Uid == uid ? account : null;
+
     /// <summary>Null when no such account exists.</summary>
     public static HostAccount? Find(string name)
     {

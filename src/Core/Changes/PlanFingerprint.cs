@@ -10,10 +10,16 @@ namespace Passthru.Core.Changes;
 /// </summary>
 public static class PlanFingerprint
 {
+    public const int Length = 16;
+
+    /// <summary>True for what <see cref="Of"/> makes: sixteen lower-case hex digits. A caller's <c>plan</c> is checked with it before use.</summary>
+    public static bool IsWellFormed(string? text)
+        => text is { Length: Length } && text.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+
     /// <summary>Sixteen hex digits of SHA-256 over the plan's lines, in their order.</summary>
     public static string Of(IEnumerable<string?> lines)
     {
         var text = string.Join('\n', lines.Select(line => (line ?? "").Replace('\n', ' ')));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..Length];
     }
 }

@@ -35,9 +35,13 @@ public sealed class GuestPower(ILibvirtClient libvirt, HostScanner scanner, Oper
     }
 
     /// <summary>Shuts a guest down (ACPI) or turns it off at once.</summary>
+    /// <exception cref="ArgumentException">The name is not one libvirt could have; nothing is journaled.</exception>
     /// <exception cref="LibvirtException">libvirt refused or cannot be reached; the history has the failure.</exception>
     public Task StopAsync(string guest, bool force, Actor actor, CancellationToken cancellationToken = default)
-        => changes.RunAsync($"{(force ? "force-off" : "shutdown")} of {guest}", async () =>
+    {
+        // Checked before the journal is written: the name would be kept in it.
+        GuestName.Validate(guest);
+        return changes.RunAsync($"{(force ? "force-off" : "shutdown")} of {guest}", async () =>
         {
             var action = force ? OperationAction.ForceOffGuest : OperationAction.ShutdownGuest;
             var id = await journal.BeginAsync(actor, action, guest, forced: false, [], cancellationToken, guest);
@@ -45,6 +49,7 @@ public sealed class GuestPower(ILibvirtClient libvirt, HostScanner scanner, Oper
             await journal.FinishAsync(id, OperationStatus.Succeeded, force ? null : "asked to shut down (ACPI)", OperationJournal.NoDevices, CancellationToken.None);
             return id;
         }, cancellationToken);
+    }
 
     private async Task<GuestStartResult> StartNowAsync(GuestStartRequest request, CancellationToken cancellationToken)
     {

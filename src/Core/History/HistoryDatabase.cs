@@ -10,9 +10,12 @@ namespace Passthru.Core.History;
 /// </summary>
 public sealed class HistoryDatabase
 {
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     private readonly string _connectionString;
     private readonly SemaphoreSlim _migrated = new(1, 1);
     private bool _isMigrated;
+    private bool _isPrivate;
 
     public HistoryDatabase(string path)
     {
@@ -41,9 +44,11 @@ public sealed class HistoryDatabase
                 Directory.CreateDirectory(directory);
             }
 
+            KeepPrivate();
             await connection.OpenAsync(cancellationToken);
             // busy_timeout: wait for another writer instead of failing at once; foreign keys are off by default in SQLite.
-            await connection.ExecuteAsync("PRAGMA busy_timeout = 3000; PRAGMA foreign_keys = ON;");
+            // journal_size_limit: after a checkpoint the WAL file is cut back to 4 MiB, whatever one large transaction grew it to.
+            await connection.ExecuteAsync("PRAGMA busy_timeout = 3000; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 4194304;");
             await EnsureMigratedAsync(connection, cancellationToken);
             return connection;
         }
@@ -66,6 +71,47 @@ public sealed class HistoryDatabase
         {
             throw Explain(ex);
         }
+    }
+
+    /// <summary>
+    /// The file holds who did what from where, and the token hashes: readable by its owner alone, whatever
+    /// the umask of the process that first made it. Made 0600 before SQLite opens it (SQLite gives the -wal and
+    /// -shm files the database file's mode), and a file or companion from an older Passthru is narrowed once.
+    /// </summary>
+    private void KeepPrivate()
+    {
+        if (_isPrivate || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        try
+        {
+            using (File.Open(Path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly }))
+            {
+            }
+        }
+        catch (IOException) when (File.Exists(Path))
+        {
+            // There already: narrowed below.
+        }
+
+        foreach (var file in new[] { Path, Path + "-wal", Path + "-shm", Path + "-journal" })
+        {
+            try
+            {
+                if (File.Exists(file) && (File.GetUnixFileMode(file) & ~OwnerOnly) != 0)
+                {
+                    File.SetUnixFileMode(file, OwnerOnly);
+                }
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Another user's file (a read by someone else than its owner): theirs to narrow; opening it is what counts.
+            }
+        }
+
+        _isPrivate = true;
     }
 
     private async Task EnsureMigratedAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using Passthru.Core.Changes;
+using Passthru.Core.Host;
 using Passthru.Core.Pci;
 using Passthru.Core.Safety;
 
@@ -14,6 +15,15 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
 {
     /// <summary>The drivers-after of an operation that touches no device (a guest's power, a token).</summary>
     public static readonly IReadOnlyDictionary<PciAddress, string?> NoDevices = new Dictionary<PciAddress, string?>();
+
+    /// <summary>
+    /// What a row keeps of a name (an actor, a target, a guest): its texts may come from a caller, and
+    /// the history keeps them cleaned and capped, never a caller's megabytes or line breaks.
+    /// </summary>
+    public const int MaxNameLength = 256;
+
+    /// <summary>What a row keeps of a message or an overridden refusal; a message may quote libvirt or a caller.</summary>
+    public const int MaxMessageLength = 4096;
 
     /// <param name="overrode">For a forced change: the refusals it overrode, and its plan's fingerprint.</param>
     public async Task<long> BeginAsync(Actor actor, OperationAction action, string target, bool forced,
@@ -29,8 +39,11 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
                 """,
                 new
                 {
-                    startedAt = Now(), actor = actor.Name, remoteAddress = actor.Address, action = action.ToString(), target, forced, guest, mode,
-                    overridden = overrode is null ? null : string.Join('\n', overrode.Refusals), planFingerprint = overrode?.Fingerprint,
+                    startedAt = Now(), actor = PrintableText.Of(actor.Name, MaxNameLength), remoteAddress = PrintableText.OrNull(actor.Address, MaxNameLength),
+                    action = action.ToString(), target = PrintableText.Of(target, MaxNameLength), forced,
+                    guest = PrintableText.OrNull(guest, MaxNameLength), mode = PrintableText.OrNull(mode, MaxNameLength),
+                    overridden = overrode is null ? null : string.Join('\n', overrode.Refusals.Select(r => PrintableText.Of(r, MaxMessageLength))),
+                    planFingerprint = PrintableText.OrNull(overrode?.Fingerprint, MaxNameLength),
                 }, transaction);
             foreach (var device in devices)
             {
@@ -55,7 +68,7 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync(
                 "UPDATE operations SET finished_at = @finishedAt, status = @status, message = @message WHERE id = @id",
-                new { id, finishedAt = Now(), status = status.ToString(), message }, transaction);
+                new { id, finishedAt = Now(), status = status.ToString(), message = PrintableText.OrNull(message, MaxMessageLength) }, transaction);
             foreach (var (address, driver) in driversAfter)
             {
                 await connection.ExecuteAsync(
@@ -76,16 +89,17 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
     }
 
     /// <summary>The newest operations first, optionally only those touching one device, of one action or with one status.</summary>
+    /// <param name="before">Only operations with a smaller id: the next page after one that ended with that id.</param>
     public Task<IReadOnlyList<OperationRecord>> ListAsync(PciAddress? device = null, OperationAction? action = null,
-        OperationStatus? status = null, int limit = 500, CancellationToken cancellationToken = default)
-        => QueryAsync(device, action, status, null, limit, cancellationToken);
+        OperationStatus? status = null, int limit = 500, long? before = null, CancellationToken cancellationToken = default)
+        => QueryAsync(device, action, status, null, before, limit, cancellationToken);
 
     /// <summary>One operation, however old (a dialog links to the entry it just wrote); null when there is none with that id.</summary>
     public async Task<OperationRecord?> FindAsync(long id, CancellationToken cancellationToken = default)
-        => (await QueryAsync(null, null, null, id, 1, cancellationToken)).SingleOrDefault();
+        => (await QueryAsync(null, null, null, id, null, 1, cancellationToken)).SingleOrDefault();
 
     private async Task<IReadOnlyList<OperationRecord>> QueryAsync(PciAddress? device, OperationAction? action, OperationStatus? status, long? id,
-        int limit, CancellationToken cancellationToken)
+        long? before, int limit, CancellationToken cancellationToken)
         => await database.RunAsync(async connection =>
         {
             var rows = (await connection.QueryAsync<OperationRow>("""
@@ -93,6 +107,7 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
                        overridden, plan_fingerprint AS PlanFingerprint
                 FROM operations
                 WHERE (@id IS NULL OR id = @id)
+                  AND (@before IS NULL OR id < @before)
                   AND (@action IS NULL OR action = @action)
                   AND (@status IS NULL OR status = @status)
                   -- by device: any operation that listed it
@@ -100,7 +115,7 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
                 ORDER BY id DESC
                 LIMIT @limit
                 """,
-                new { id, device = device?.ToString(), action = action?.ToString(), status = status?.ToString(), limit })).ToList();
+                new { id, before, device = device?.ToString(), action = action?.ToString(), status = status?.ToString(), limit })).ToList();
             var devices = (await connection.QueryAsync<DeviceRow>("""
                 SELECT operation_id AS OperationId, address, vendor_id AS VendorId, device_id AS DeviceId, iommu_group AS IommuGroup,
                        driver_before AS DriverBefore, driver_after AS DriverAfter

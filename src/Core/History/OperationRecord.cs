@@ -31,6 +31,9 @@ public enum OperationAction
 
     /// <summary>An API token revoked.</summary>
     RevokeToken,
+
+    /// <summary>The oldest history deleted to keep the database within its size budget (the message says what went).</summary>
+    PruneHistory,
 }
 
 public enum OperationStatus

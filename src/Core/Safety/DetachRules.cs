@@ -1,4 +1,5 @@
 using System.Net;
+using Passthru.Core.Host;
 using Passthru.Core.Pci;
 
 namespace Passthru.Core.Safety;
@@ -56,7 +57,7 @@ public sealed class DetachRules(HostUsage usage, IReadOnlyDictionary<PciAddress,
         if (expectedIds?.GetValueOrDefault(device.Address) is { } expected && !string.Equals(expected, device.IdPair, StringComparison.OrdinalIgnoreCase))
         {
             yield return new Refusal(RefusalKind.DeviceChanged, device.Address,
-                $"The device at {device.Address} is now [{device.IdPair}] {device.DisplayName}, not the [{expected}] you saw: cards renumber when another is added. Look again before acting.",
+                $"The device at {device.Address} is now [{device.IdPair}] {device.DisplayName}, not the [{PrintableText.Of(expected, 16)}] you saw: cards renumber when another is added. Look again before acting.",
                 CanOverride: false);
         }
 

@@ -7,6 +7,14 @@ internal static class ApiProblems
     public static IResult MalformedAddress(string error)
         => Results.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Malformed PCI address");
 
+    /// <summary>400 for a <c>plan</c> that is not a fingerprint a dry run answered with; null when it is one, or absent.</summary>
+    public static IResult? MalformedPlan(string? plan)
+        => plan is null || Passthru.Core.Changes.PlanFingerprint.IsWellFormed(plan)
+            ? null
+            : Results.Problem(
+                $"\"plan\": '{Passthru.Core.Host.PrintableText.Of(plan, 32)}' is not a plan's fingerprint; send the {Passthru.Core.Changes.PlanFingerprint.Length} hex digits a dry run answered with as \"fingerprint\".",
+                statusCode: StatusCodes.Status400BadRequest, title: "Malformed plan");
+
     /// <summary>
     /// Problem details for an /api request that reached no endpoint, which routing answers with an empty
     /// body: a path that matches no route (an encoded slash or dot segments in an address, a group number
@@ -27,6 +35,7 @@ internal static class ApiProblems
             StatusCodes.Status401Unauthorized => ("Not logged in", Auth.LoginRedirects.NotLoggedInDetail),
             StatusCodes.Status404NotFound => ("No such endpoint", $"There is no API endpoint {http.Request.Method} {http.Request.Path}."),
             StatusCodes.Status405MethodNotAllowed => ("Method not allowed", $"{http.Request.Path} does not take {http.Request.Method}."),
+            StatusCodes.Status413PayloadTooLarge => ApiBodyLimit.Problem,
             StatusCodes.Status415UnsupportedMediaType => ("JSON required", "This endpoint takes a JSON body (Content-Type: application/json)."),
             _ => ("Request refused", $"{http.Request.Method} {http.Request.Path} was refused."),
         };

@@ -22,10 +22,11 @@ public static class BindingApi
         api.MapPost("/devices/{address}/reattach", (string address, BindingCommand command, HttpContext context, BindingService binding, CancellationToken ct)
             => RunForDeviceAsync(OperationAction.Reattach, address, command, context, binding, ct));
         api.MapPost("/groups/{group:int}/detach", (int group, BindingCommand command, HttpContext context, BindingService binding, CancellationToken ct)
-            => RunAsync(Request(OperationAction.Detach, null, group, command, context), binding, ct));
+            => RunForGroupAsync(OperationAction.Detach, group, command, context, binding, ct));
         api.MapPost("/groups/{group:int}/reattach", (int group, BindingCommand command, HttpContext context, BindingService binding, CancellationToken ct)
-            => RunAsync(Request(OperationAction.Reattach, null, group, command, context), binding, ct));
-        api.MapGet("/history", async (string? device, OperationAction? action, OperationStatus? status, int? limit, OperationJournal journal, CancellationToken ct) =>
+            => RunForGroupAsync(OperationAction.Reattach, group, command, context, binding, ct));
+        api.MapGet("/history", async (string? device, OperationAction? action, OperationStatus? status, int? limit, long? before, OperationJournal journal,
+            CancellationToken ct) =>
         {
             PciAddress? address = null;
             if (device is not null)
@@ -40,7 +41,7 @@ public static class BindingApi
 
             try
             {
-                var records = await journal.ListAsync(address, action, status, Math.Clamp(limit ?? 200, 1, 5000), ct);
+                var records = await journal.ListAsync(address, action, status, Math.Clamp(limit ?? 200, 1, MaxHistoryLimit), before, ct);
                 return Results.Ok(records.Select(r => r.ToResponse()));
             }
             catch (HistoryUnavailableException ex)
@@ -51,15 +52,48 @@ public static class BindingApi
         return endpoints;
     }
 
+    /// <summary>
+    /// At most this many operations per call: with every text in a row capped (OperationJournal), one answer stays a few MB;
+    /// <c>before</c> pages on.
+    /// </summary>
+    public const int MaxHistoryLimit = 1000;
+
     private static Task<IResult> RunForDeviceAsync(OperationAction action, string address, BindingCommand command, HttpContext context,
         BindingService binding, CancellationToken cancellationToken)
-        => PciAddress.TryParse(address, out var parsed, out var error)
-            ? RunAsync(Request(action, parsed, null, command, context), binding, cancellationToken)
-            : Task.FromResult(ApiProblems.MalformedAddress(error));
-
-    private static BindingRequest Request(OperationAction action, PciAddress? device, int? group, BindingCommand command, HttpContext context)
     {
-        IReadOnlyDictionary<PciAddress, string>? expected = device is { } d && command.Expect is { } ids ? new Dictionary<PciAddress, string> { [d] = ids } : null;
+        if (!PciAddress.TryParse(address, out var parsed, out var error))
+        {
+            return Task.FromResult(ApiProblems.MalformedAddress(error));
+        }
+
+        string? expected = null;
+        if (command.Expect is not null && !PciIdPair.TryParse(command.Expect, out expected, out error))
+        {
+            return Task.FromResult(Results.Problem($"\"expect\": {error}", statusCode: StatusCodes.Status400BadRequest, title: "Malformed expect"));
+        }
+
+        return ApiProblems.MalformedPlan(command.Plan) is { } malformed
+            ? Task.FromResult(malformed)
+            : RunAsync(Request(action, parsed, null, command, context, expected), binding, cancellationToken);
+    }
+
+    private static Task<IResult> RunForGroupAsync(OperationAction action, int group, BindingCommand command, HttpContext context,
+        BindingService binding, CancellationToken cancellationToken)
+    {
+        if (command.Expect is not null)
+        {
+            return Task.FromResult(Results.Problem("\"expect\" names what was seen at one address: it is for a device's detach or reattach, not a group's.",
+                statusCode: StatusCodes.Status400BadRequest, title: "Malformed expect"));
+        }
+
+        return ApiProblems.MalformedPlan(command.Plan) is { } malformed
+            ? Task.FromResult(malformed)
+            : RunAsync(Request(action, null, group, command, context, null), binding, cancellationToken);
+    }
+
+    private static BindingRequest Request(OperationAction action, PciAddress? device, int? group, BindingCommand command, HttpContext context, string? expectedIds)
+    {
+        IReadOnlyDictionary<PciAddress, string>? expected = device is { } d && expectedIds is { } ids ? new Dictionary<PciAddress, string> { [d] = ids } : null;
         return new BindingRequest(action, device, group, Actor(context), command.DryRun, command.Force, expected, context.Connection.LocalIpAddress, command.Plan);
     }
 

@@ -53,6 +53,11 @@ public static class GuestApi
                 statusCode: StatusCodes.Status400BadRequest, title: "Persistent definition required");
         }
 
+        if (ApiProblems.MalformedPlan(command.Plan) is { } malformedPlan)
+        {
+            return malformedPlan;
+        }
+
         var addresses = new List<PciAddress>();
         foreach (var text in command.Addresses ?? (command.Address is null ? [] : [command.Address]))
         {
@@ -109,7 +114,7 @@ public static class GuestApi
 
     /// <summary>A start is planned as the detach libvirt does of the guest's managed devices: a dry run answers 200 with that plan, a refusal 409.</summary>
     private static Task<IResult> StartAsync(string name, LifecycleCommand command, HttpContext context, GuestPower power, CancellationToken cancellationToken)
-        => LifecycleAsync(async () =>
+        => ApiProblems.MalformedPlan(command.Plan) is { } malformedPlan ? Task.FromResult(malformedPlan) : LifecycleAsync(async () =>
         {
             var request = new GuestStartRequest(name, BindingApi.Actor(context), command.DryRun, command.Force, command.Plan, context.Connection.LocalIpAddress);
             var result = await power.StartAsync(request, CancellationToken.None).WaitAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -9,11 +10,10 @@ namespace Passthru.Web.Auth;
 
 /// <summary>
 /// <c>Authorization: Bearer ptk_…</c> for scripts. A token acts with its maker's standing: when the
-/// maker is no longer in an allowed group, the token stops working too.
+/// maker is no longer in an allowed group, the token stops working too (<see cref="StandingCheck"/>).
 /// </summary>
 public sealed class ApiTokenAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ApiTokenStore tokens, HostLogin login, AccountDirectory accounts)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiTokenStore tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
@@ -44,13 +44,12 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.Fail("The token is unknown or was revoked.");
         }
 
-        if (await accounts.FindAsync(token.Owner, Context.RequestAborted) is not { } owner || !login.Policy.Allows(owner))
-        {
-            return AuthenticateResult.Fail($"The token's maker, {token.Owner}, may no longer use Passthru.");
-        }
-
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, $"token {token.Name}"), new Claim(PassthruClaims.TokenOwner, token.Owner)], SchemeName);
+        [
+            new Claim(ClaimTypes.Name, $"token {token.Name}"),
+            new Claim(PassthruClaims.TokenOwner, token.Owner),
+            new Claim(PassthruClaims.TokenId, token.Id.ToString(CultureInfo.InvariantCulture)),
+        ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

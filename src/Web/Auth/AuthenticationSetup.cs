@@ -2,20 +2,23 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using Passthru.Core.Auth;
+using Passthru.Core.Host;
 
 namespace Passthru.Web.Auth;
 
 /// <summary>
-/// Logins with host accounts (cookie sessions) and API tokens. With <c>Passthru:Auth:Enabled</c> off,
-/// the schemes exist but nothing requires them: the dashboard is then loopback-only, and the actor
-/// in the history is the remote address.
+/// Who is asking, and whether they may. With <c>Passthru:Auth:Enabled</c> on: a login with a host account
+/// (cookie session) or an API token. Off: the local account that owns the loopback connection (the dashboard
+/// then listens on loopback only). Either way every endpoint without its own rule needs an identified user
+/// in good standing (<see cref="StandingRequirement"/>), and the actor in the history is that user.
 /// </summary>
 public static class AuthenticationSetup
 {
-    /// <summary>Picks the token handler for <c>Authorization: Bearer</c>, the login cookie otherwise.</summary>
+    /// <summary>Picks the token handler for <c>Authorization: Bearer</c>; otherwise the login cookie, or the local connection's owner with logins off.</summary>
     public const string Scheme = "Passthru";
 
     public const string CookieName = "passthru.session";
@@ -34,6 +37,12 @@ public static class AuthenticationSetup
         services.AddSingleton<ApiTokenStore>();
         services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionStoreCookieSetup>();
         services.AddSingleton<AccountDirectory>();
+        services.AddSingleton<ILocalPeerIdentifier, LoopbackPeerIdentifier>();
+        services.AddSingleton<StandingCheck>();
+        services.AddSingleton<StandingWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<StandingWatch>());
+        services.AddSingleton<IAuthorizationHandler, StandingRequirementHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, StandingRefusals>();
         services.AddSingleton(sp => new HostLogin(PamServices.Resolve(sp.GetRequiredService<IOptions<AuthOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Passthru.Auth")), sp.GetRequiredService<LoginThrottle>(), sp.GetRequiredService<AccountDirectory>()));
 
@@ -41,7 +50,7 @@ public static class AuthenticationSetup
             .AddPolicyScheme(Scheme, "Login cookie or API token", options =>
                 options.ForwardDefaultSelector = context => ApiTokenAuthenticationHandler.HasBearer(context.Request)
                     ? ApiTokenAuthenticationHandler.SchemeName
-                    : CookieAuthenticationDefaults.AuthenticationScheme)
+                    : auth.Enabled ? CookieAuthenticationDefaults.AuthenticationScheme : LocalPeerAuthenticationHandler.SchemeName)
             .AddCookie(options =>
             {
                 options.Cookie.Name = CookieName;
@@ -55,15 +64,14 @@ public static class AuthenticationSetup
                 options.Events.OnRedirectToLogin = LoginRedirects.ToLoginOr401;
                 options.Events.OnRedirectToAccessDenied = LoginRedirects.Forbidden;
             })
-            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, LocalPeerAuthenticationHandler>(LocalPeerAuthenticationHandler.SchemeName, null);
 
         services.AddAuthorization(options =>
         {
-            if (auth.Enabled)
-            {
-                // Every endpoint without its own rule (pages, API, hub, the circuit's connection) needs a user.
-                options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
-            }
+            // Every endpoint without its own rule (pages, API, hub, the circuit's connection) needs a user in good standing.
+            options.FallbackPolicy = StandingRequirement.Policy;
+            options.DefaultPolicy = StandingRequirement.Policy;
         });
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, SessionRevalidator>();
@@ -72,8 +80,22 @@ public static class AuthenticationSetup
 
     public static void UsePassthruAuthentication(this WebApplication app)
     {
+        app.UseSameOriginOnly();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use(async (context, next) =>
+        {
+            if (!StandingWatch.IsLongLived(context.Request))
+            {
+                await next(context);
+                return;
+            }
+
+            using (context.RequestServices.GetRequiredService<StandingWatch>().Watch(context))
+            {
+                await next(context);
+            }
+        });
     }
 
     public static void MapLogout(this WebApplication app)
@@ -88,7 +110,7 @@ public static class AuthenticationSetup
 
                 var name = context.User.Identity?.Name;
                 await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-                loggers.CreateLogger("Passthru.Auth").LogInformation("{User} logged out from {Address}", name, context.Connection.RemoteIpAddress);
+                loggers.CreateLogger("Passthru.Auth").LogInformation("{User} logged out from {Address}", name is null ? null : PrintableText.Of(name, 256), context.Connection.RemoteIpAddress);
                 return Results.Redirect(LoginRedirects.LoginPath);
             })
             .AllowAnonymous();

@@ -38,7 +38,7 @@ internal static class LoginRedirects
         return Task.CompletedTask;
     }
 
-    private static bool IsPageRequest(HttpRequest request)
+    public static bool IsPageRequest(HttpRequest request)
         => HttpMethods.IsGet(request.Method)
             && !request.Path.StartsWithSegments("/api")
             && !request.Path.StartsWithSegments("/hubs")

@@ -13,10 +13,16 @@ public static class PassthruClaims
     /// <summary>For an API token: the user who made it, whose standing it carries.</summary>
     public const string TokenOwner = "passthru:token-owner";
 
+    /// <summary>For an API token: its id, to find out whether it was revoked while a stream it opened is still running.</summary>
+    public const string TokenId = "passthru:token-id";
+
+    /// <summary>With logins off: the uid that owns the local connection's client socket.</summary>
+    public const string LocalUid = "passthru:local-uid";
+
     /// <summary>When the login happened (ISO 8601), for the session's absolute end.</summary>
     public const string LoggedInAt = "passthru:logged-in-at";
 
-    /// <summary>The actor without a login (authentication off): the address alone says who.</summary>
+    /// <summary>The actor when nobody could be named (a request refused before anyone was identified).</summary>
     public const string Anonymous = "anonymous";
 
     public static Actor ActorOf(ClaimsPrincipal user, IPAddress? remoteAddress)

@@ -1,37 +1,31 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
-using Microsoft.Extensions.Options;
 using Passthru.Core.Auth;
 
 namespace Passthru.Web.Auth;
 
 /// <summary>
-/// An open dashboard tab stays connected for hours without an HTTP request, so its login is checked
-/// again every few seconds: the session must still exist (not logged out, not run out) and the user
-/// must still be in an allowed group. When not, the page goes to the login (see LoginGate).
+/// An open dashboard tab stays connected for hours without an HTTP request, so its user's standing is
+/// checked again every few seconds (<see cref="StandingCheck"/>); a live login session is kept alive by it.
+/// When the user may no longer go on, the page goes to the login (see LoginGate).
 /// </summary>
-public sealed class SessionRevalidator(ILoggerFactory loggerFactory, SessionStore sessions, HostLogin login, AccountDirectory accounts, IOptions<AuthOptions> options)
+public sealed class SessionRevalidator(ILoggerFactory loggerFactory, SessionStore sessions, StandingCheck standing)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(15);
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
-        => !options.Value.Enabled || await IsValidAsync(authenticationState.User, cancellationToken);
-
-    private async Task<bool> IsValidAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        if (user.FindFirst(PassthruClaims.Session)?.Value is not { } session || !sessions.IsLive(session))
+        if (await standing.RefusalAsync(authenticationState.User, cancellationToken) is not null)
         {
             return false;
         }
 
-        if (user.Identity?.Name is not { } name || await accounts.FindAsync(name, cancellationToken) is not { } account || !login.Policy.Allows(account))
+        if (authenticationState.User.FindFirst(PassthruClaims.Session)?.Value is { } session)
         {
-            return false;
+            sessions.KeepAlive(session);
         }
 
-        sessions.KeepAlive(session);
         return true;
     }
 }

@@ -17,6 +17,9 @@ public sealed class SessionStore(TimeProvider time, IOptions<AuthOptions> option
 
     public int Count => _tickets.Count;
 
+    /// <summary>Raised when a session is logged out, so its streams can be ended at once.</summary>
+    public event Action? Ended;
+
     public Task<string> StoreAsync(AuthenticationTicket ticket)
     {
         RemoveExpired();
@@ -41,7 +44,11 @@ public sealed class SessionStore(TimeProvider time, IOptions<AuthOptions> option
 
     public Task RemoveAsync(string key)
     {
-        _tickets.TryRemove(key, out _);
+        if (_tickets.TryRemove(key, out _))
+        {
+            Ended?.Invoke();
+        }
+
         return Task.CompletedTask;
     }
 

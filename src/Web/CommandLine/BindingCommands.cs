@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Passthru.Core.Binding;
+using Passthru.Core.Changes;
 using Passthru.Core.History;
+using Passthru.Core.Host;
 using Passthru.Core.Pci;
 using Passthru.Web.Api;
 using Passthru.Web.Configuration;
@@ -60,9 +62,25 @@ internal static class BindingCommands
             throw new UsageException($"usage: {action.ToString().ToLowerInvariant()} ADDRESS | --group N  [--dry-run] [--force] [--expect VVVV:DDDD] [--plan FINGERPRINT] [--host-root DIR]");
         }
 
-        var expected = device is { } d && arguments.Value("expect") is { } ids ? new Dictionary<PciAddress, string> { [d] = ids } : null;
+        Dictionary<PciAddress, string>? expected = null;
+        if (arguments.Value("expect") is { } expectText)
+        {
+            if (device is not { } d)
+            {
+                throw new UsageException("--expect names what was seen at one address: give an ADDRESS, not --group.");
+            }
+
+            expected = PciIdPair.TryParse(expectText, out var ids, out var idsError) ? new() { [d] = ids } : throw new UsageException($"--expect: {idsError}");
+        }
+
+        var plan = arguments.Value("plan");
+        if (plan is not null && !PlanFingerprint.IsWellFormed(plan))
+        {
+            throw new UsageException($"--plan: '{PrintableText.Of(plan, 32)}' is not a plan's fingerprint; give the {PlanFingerprint.Length} hex digits a --dry-run printed as \"fingerprint\".");
+        }
+
         return new BindingRequest(action, device, group, new Actor($"{Environment.UserName} (command line)", null),
-            DryRun: arguments.Has("dry-run"), Force: arguments.Has("force"), ExpectedIds: expected, SeenPlan: arguments.Value("plan"));
+            DryRun: arguments.Has("dry-run"), Force: arguments.Has("force"), ExpectedIds: expected, SeenPlan: plan);
     }
 
     private static ServiceProvider Services(IConfiguration configuration)

@@ -34,4 +34,17 @@ public sealed class PassthruOptions
 
     /// <summary>Where libvirt is: <c>qemu:///system</c> on a KVM host; <c>test:///…</c> for libvirt's test driver.</summary>
     public string LibvirtUri { get; set; } = Passthru.Core.Libvirt.LibvirtClient.DefaultUri;
+
+    /// <summary>The <c>Passthru:History</c> section: how large the history database may grow.</summary>
+    public HistoryOptions History { get; set; } = new();
+}
+
+/// <summary>The <c>Passthru:History</c> section.</summary>
+public sealed class HistoryOptions
+{
+    /// <summary>
+    /// The size budget of the history database in MiB: over it, the oldest interrupt history and then the
+    /// oldest finished operations are deleted (and that is journaled), so that the disk never fills.
+    /// </summary>
+    public int MaxSizeMb { get; set; } = 256;
 }

@@ -5,6 +5,10 @@ namespace Passthru.Web.Configuration;
 /// <summary>Refuses to start on a configuration that cannot work, with a message that says which setting is wrong.</summary>
 public sealed class PassthruOptionsValidator : IValidateOptions<PassthruOptions>
 {
+    // A few MiB hold years of operations; a TiB is more than any host needs.
+    private const int MinHistoryMb = 4;
+    private const int MaxHistoryMb = 1024 * 1024;
+
     public ValidateOptionsResult Validate(string? name, PassthruOptions options)
     {
         var failures = new List<string>();
@@ -43,6 +47,11 @@ public sealed class PassthruOptionsValidator : IValidateOptions<PassthruOptions>
             failures.Add($"Passthru:InterruptHistoryRetentionHours is {options.InterruptHistoryRetentionHours}; use 1 to 8784.");
         }
 
+        if (options.History is null || options.History.MaxSizeMb is < MinHistoryMb or > MaxHistoryMb)
+        {
+            failures.Add($"Passthru:History:MaxSizeMb is {options.History?.MaxSizeMb}; use {MinHistoryMb} to {MaxHistoryMb} (MiB).");
+        }
+
         if (string.IsNullOrWhiteSpace(options.LibvirtUri) || !options.LibvirtUri.Contains("://", StringComparison.Ordinal))
         {
             failures.Add($"Passthru:LibvirtUri '{options.LibvirtUri}' is not a libvirt URI (e.g. qemu:///system).");
@@ -51,3 +60,4 @@ public sealed class PassthruOptionsValidator : IValidateOptions<PassthruOptions>
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+

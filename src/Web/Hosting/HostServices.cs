@@ -55,6 +55,8 @@ public static class HostServices
         services.AddSingleton(sp => new InterruptHistory(
             sp.GetRequiredService<HistoryDatabase>(),
             TimeSpan.FromHours(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.InterruptHistoryRetentionHours)));
+        services.AddSingleton(HistoryBudgetKeeper.Create);
+        services.AddHostedService<HistoryBudgetKeeper>();
         services.AddSingleton<InterruptHistoryRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<InterruptHistoryRecorder>());
         services.AddSingleton<IInterruptSamplerFactory, InterruptSamplerFactory>();

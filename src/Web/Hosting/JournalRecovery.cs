@@ -1,4 +1,5 @@
 using Passthru.Core.History;
+using Passthru.Core.Host;
 
 namespace Passthru.Web.Hosting;
 
@@ -16,7 +17,7 @@ public sealed class JournalRecovery(OperationRecovery recovery, ILogger<JournalR
             foreach (var operation in await recovery.RecoverAsync(cancellationToken))
             {
                 logger.LogWarning("Operation {Id} ({Action} {Target}) was cut off by a stop; its devices were checked and it is recorded as interrupted.",
-                    operation.Id, operation.Action, operation.Target);
+                    operation.Id, operation.Action, PrintableText.Of(operation.Target, OperationJournal.MaxNameLength));
             }
         }
         catch (HistoryUnavailableException ex)

@@ -16,6 +16,7 @@ public static class OperationText
         OperationAction.ForceOffGuest => "force off guest",
         OperationAction.CreateToken => "make API token",
         OperationAction.RevokeToken => "revoke API token",
+        OperationAction.PruneHistory => "prune history",
         _ => action.ToString(),
     };
 

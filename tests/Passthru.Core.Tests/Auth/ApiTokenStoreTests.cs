@@ -76,6 +76,8 @@ public sealed class ApiTokenStoreTests : IDisposable
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("line\nbreak")]
+    [InlineData("line\u2028separator")]
+    [InlineData("right-to-left \u202Eexe.txt")]
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
     public async Task BadNames_AreRefused(string name)
         => await Assert.ThrowsAsync<ArgumentException>(() => _store.CreateAsync(name, Ann));

@@ -5,6 +5,7 @@ using Passthru.TestSupport;
 
 namespace Passthru.Core.Tests.History;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class HistoryDatabaseTests : IDisposable
 {
     private readonly string _directory = Scratch.NewPath("passthru-db");
@@ -99,6 +100,37 @@ public sealed class HistoryDatabaseTests : IDisposable
 
         var ex = await Assert.ThrowsAsync<HistoryUnavailableException>(() => new HistoryDatabase(DatabasePath).OpenAsync());
         Assert.Contains("schema version 99", ex.Message, StringComparison.Ordinal);
+    }
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    [Fact]
+    public async Task Open_NewFile_IsReadableByItsOwnerAloneAndSoAreItsWalAndShm()
+    {
+        // What the process's umask makes of a new file here (022 in the tests: group and others may read it).
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        var plain = Path.Combine(_directory, "state", "plain");
+        await File.WriteAllTextAsync(plain, "");
+        Assert.True((File.GetUnixFileMode(plain) & ~OwnerOnly) != 0, "the test needs a umask that lets others read new files");
+
+        var database = new HistoryDatabase(DatabasePath);
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("INSERT INTO inventory (address, ids, first_seen, last_seen) VALUES ('0000:00:1b.0', 'x', 'a', 'b')");
+
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(DatabasePath));
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(DatabasePath + "-wal"));
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(DatabasePath + "-shm"));
+    }
+
+    [Fact]
+    public async Task Open_FileOthersCanRead_IsNarrowedToItsOwner()
+    {
+        await (await new HistoryDatabase(DatabasePath).OpenAsync()).DisposeAsync();
+        File.SetUnixFileMode(DatabasePath, OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        await using var connection = await new HistoryDatabase(DatabasePath).OpenAsync();
+
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(DatabasePath));
     }
 
     public void Dispose()

@@ -34,6 +34,22 @@ public sealed class OperationJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task BeginThenFinish_CallerTextsOfMegabytes_AreKeptCappedAndOnOneLine()
+    {
+        var forged = "\r\n2026-12-03 INFO forged\u001b[0m";
+        var id = await _journal.BeginAsync(new Actor(new string('u', 1_000_000) + forged, "127.0.0.1" + forged), OperationAction.StartGuest,
+            "vm" + forged + new string('t', 1_000_000), false, [], guest: "vm" + forged, mode: new string('m', 1_000_000));
+        await _journal.FinishAsync(id, OperationStatus.Refused, new string('x', 20_000_000) + forged, OperationJournal.NoDevices);
+
+        var record = Assert.Single(await _journal.ListAsync());
+        string[] texts = [record.Actor, record.RemoteAddress!, record.Target, record.Guest!, record.Mode!, record.Message!];
+        Assert.All(texts, text => Assert.DoesNotContain(text, char.IsControl));
+        Assert.All(texts, text => Assert.True(text.Length <= OperationJournal.MaxMessageLength + 1, $"{text.Length} characters kept"));
+        Assert.True(record.Actor.Length <= OperationJournal.MaxNameLength + 1);
+        Assert.Equal("vm??2026-12-03 INFO forged?[0m", record.Guest);
+    }
+
+    [Fact]
     public async Task List_FiltersByDeviceActionAndStatus_NewestFirst()
     {
         var first = await _journal.BeginAsync(new Actor("a", null), OperationAction.Detach, Sound.ToString(), false, [new OperationDevice(Sound, "8086", "293e", 12, "snd_hda_intel")]);

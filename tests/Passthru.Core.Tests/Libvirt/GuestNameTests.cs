@@ -28,6 +28,9 @@ public sealed class GuestNameTests : IAsyncLifetime
     [Theory]
     [InlineData("vm-running\0evil")]
     [InlineData("vm\n")]
+    [InlineData("vm\r\n[fake] log line")]
+    [InlineData("vm\u001b[31mred")]
+    [InlineData("vm\u2028x")]
     [InlineData(" ")]
     [InlineData("")]
     public void IsValid_BlankOrControlCharacters_IsFalseWithAPrintableReason(string name)
@@ -42,4 +45,15 @@ public sealed class GuestNameTests : IAsyncLifetime
     [InlineData("..")]
     public void IsValid_NamesLibvirtAllows_IsTrue(string name)
         => Assert.True(GuestName.IsValid(name, out _));
+
+    [Fact]
+    public void IsValid_NameLongerThanLibvirtCouldHave_IsFalseWithAShortReason()
+    {
+        Assert.False(GuestName.IsValid(new string('a', 10_000), out var error));
+        Assert.Contains("at most 251 bytes", error, StringComparison.Ordinal);
+        Assert.True(error.Length < 200);
+        // Counted in bytes: 126 two-byte letters are 252 bytes.
+        Assert.False(GuestName.IsValid(new string('ü', 126), out _));
+        Assert.True(GuestName.IsValid(new string('a', GuestName.MaxUtf8Bytes), out _));
+    }
 }

@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Passthru.Core.Auth;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Passthru.TestSupport;
 
@@ -23,6 +26,11 @@ public class CapturedHostFactory : WebApplicationFactory<Program>
         builder.UseSetting("Passthru:PciIdsPath", TestHost.PciIds);
         builder.UseSetting("Passthru:Database", DatabasePath);
         builder.UseSetting("Passthru:LibvirtUri", LibvirtUri);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<ILocalPeerIdentifier, SyntheticTestServerPeer>();
+            services.AddSingleton<IStartupFilter, SyntheticTestServerPeer>();
+        });
     }
 
     protected override void Dispose(bool disposing)

@@ -87,7 +87,10 @@ public sealed class AuthenticationTests(AuthHostFactory factory) : IClassFixture
 
         using var response = await client.GetAsync("/api/groups");
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        // Identified, but without standing: forbidden, with the reason.
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("The token's maker, passthru-nobody-here, may no longer use Passthru: only root and members of wheel, sudo may.",
+            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -25,6 +25,8 @@ public sealed class KestrelDashboard : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    public IServiceProvider Services => _app!.Services;
+
     public string Database { get; } = Scratch.NewPath("passthru-path-safety") + ".db";
 
     public async Task InitializeAsync()

@@ -21,6 +21,12 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "getpwnam_r", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int GetPasswdByName(string name, byte* passwd, byte* buffer, nuint size, out IntPtr result);
 
+    [LibraryImport("libc", EntryPoint = "getpwuid_r")]
+    private static partial int GetPasswdById(uint uid, byte* passwd, byte* buffer, nuint size, out IntPtr result);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    public static partial uint EffectiveUserId();
+
     [LibraryImport("libc", EntryPoint = "getgrouplist", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int GetGroupList(string user, uint group, uint* groups, ref int count);
 
@@ -44,6 +50,28 @@ internal static unsafe partial class LibC
                 return error == 0 && result != IntPtr.Zero
                     ? (*(uint*)(passwd + PasswdUidOffset), *(uint*)(passwd + PasswdGidOffset))
                     : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The name of the account with this uid (pw_name, the struct's first field), or null.</summary>
+    public static string? UserName(uint uid)
+    {
+        var passwd = stackalloc byte[PasswdSize];
+        for (var size = 1024; size <= 1 << 20; size *= 4)
+        {
+            var buffer = new byte[size];
+            fixed (byte* b = buffer)
+            {
+                var error = GetPasswdById(uid, passwd, b, (nuint)size, out var result);
+                if (error == BufferTooSmall)
+                {
+                    continue;
+                }
+
+                return error == 0 && result != IntPtr.Zero ? Marshal.PtrToStringUTF8(*(IntPtr*)passwd) : null;
             }
         }
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using Passthru.Core.Auth;
 using Passthru.Core.Host;
+using Passthru.Web.Hosting;
 
 namespace Passthru.Web.Auth;
 
@@ -39,6 +40,7 @@ public static class AuthenticationSetup
         services.AddSingleton<AccountDirectory>();
         services.AddSingleton<ILocalPeerIdentifier, LoopbackPeerIdentifier>();
         services.AddSingleton<StandingCheck>();
+        services.AddSingleton<LogBudget>();
         services.AddSingleton<StandingWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<StandingWatch>());
         services.AddSingleton<IAuthorizationHandler, StandingRequirementHandler>();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Passthru.Core.Host;
+using Passthru.Web.Hosting;
 
 namespace Passthru.Web.Auth;
 
@@ -39,7 +40,7 @@ internal sealed class StandingRequirementHandler(StandingCheck standing) : Autho
 /// A user who is identified but may not (or no longer) use Passthru gets the reason: 403 with a problem body
 /// for the API, the hub and the circuit; a login session that lost its standing ends, and its pages go to the login.
 /// </summary>
-internal sealed class StandingRefusals(ILogger<StandingRefusals> logger) : IAuthorizationMiddlewareResultHandler
+internal sealed class StandingRefusals(ILogger<StandingRefusals> logger, LogBudget logBudget) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -51,7 +52,15 @@ internal sealed class StandingRefusals(ILogger<StandingRefusals> logger) : IAuth
             return;
         }
 
-        logger.LogWarning("Refused {User} from {Address}: {Reason}", PrintableText.Of(context.User.Identity?.Name ?? "", 256), context.Connection.RemoteIpAddress, reason);
+        if (logBudget.TryTake(nameof(StandingRefusals), out var unlogged))
+        {
+            if (unlogged > 0)
+            {
+                logger.LogWarning("{Unlogged} refusals were not logged (at most {PerMinute} a minute are)", unlogged, LogBudget.PerMinute);
+            }
+
+            logger.LogWarning("Refused {User} from {Address}: {Reason}", PrintableText.Of(context.User.Identity?.Name ?? "", 256), context.Connection.RemoteIpAddress, reason);
+        }
         if (context.User.HasClaim(claim => claim.Type == PassthruClaims.Session))
         {
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

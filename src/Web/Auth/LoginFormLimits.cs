@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Passthru.Core.Auth;
+using Passthru.Web.Hosting;
 
 namespace Passthru.Web.Auth;
 
@@ -12,6 +13,9 @@ public static class LoginFormLimits
 {
     /// <summary>Room for the antiforgery token, a user name and a password of their longest allowed lengths, in any encoding.</summary>
     public const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>The log budget's kind for every refused login, here and on the login page: one flood, one budget.</summary>
+    public const string RefusalLogKind = "refused logins";
 
     private static readonly FormOptions Limits = new()
     {
@@ -60,8 +64,16 @@ public static class LoginFormLimits
         var address = context.Connection.RemoteIpAddress;
         var wait = context.RequestServices.GetRequiredService<LoginThrottle>().TryBeginMalformed(address);
         // The framework's words about the limit: no part of the form reaches the log.
-        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Passthru.Auth")
-            .LogWarning("Login form refused from {Address}: {Reason}", address, reason);
+        if (context.RequestServices.GetRequiredService<LogBudget>().TryTake(RefusalLogKind, out var unlogged))
+        {
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Passthru.Auth");
+            if (unlogged > 0)
+            {
+                logger.LogWarning("{Unlogged} refused logins were not logged (at most {PerMinute} a minute are)", unlogged, LogBudget.PerMinute);
+            }
+
+            logger.LogWarning("Login form refused from {Address}: {Reason}", address, reason);
+        }
         context.Response.StatusCode = wait is null ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status429TooManyRequests;
         context.Response.Headers.Connection = "close";
         await context.Response.WriteAsync(wait is null

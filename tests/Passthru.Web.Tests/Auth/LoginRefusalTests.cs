@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Passthru.Core.Auth;
 using Passthru.Core.Host;
 using Passthru.TestSupport;
+using Passthru.Web.Hosting;
 
 namespace Passthru.Web.Tests.Auth;
 
@@ -83,6 +84,31 @@ public sealed partial class LoginRefusalTests(KestrelLoginHost host) : IClassFix
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("malformed user name (20000 characters)", line, StringComparison.Ordinal);
         Assert.True(line.Length < 300, line);
+    }
+
+    [Fact]
+    public async Task ALoopOfRefusedLogins_IsLoggedAtMostPerMinuteAllowance_ThenCounted()
+    {
+        const int Posts = LogBudget.PerMinute + 40;
+        host.Time.Advance(TimeSpan.FromMinutes(1)); // a fresh minute, whatever other tests logged
+        var mark = host.Log.Lines.Count;
+
+        for (var i = 0; i < Posts; i++)
+        {
+            using var browser = host.BrowserAt(80);
+            using var refused = await AuthHostFactory.LogInAsync(browser, "flood\n", "x");
+        }
+
+        var inTheMinute = host.Log.Since(mark).Count(line => line.Contains("from 127.0.0.80", StringComparison.Ordinal));
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+        var next = host.Log.Lines.Count;
+        using (var browser = host.BrowserAt(80))
+        using (await AuthHostFactory.LogInAsync(browser, "flood\n", "x"))
+        {
+        }
+
+        Assert.Equal(LogBudget.PerMinute, inTheMinute);
+        Assert.Contains(host.Log.Since(next), line => line.Contains("40 refused logins were not logged", StringComparison.Ordinal));
     }
 
     /// <summary>A refused login's status and page, without the antiforgery token and Blazor's sealed state (new on every page).</summary>

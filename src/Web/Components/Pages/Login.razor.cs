@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Passthru.Core.Auth;
 using Passthru.Core.Host;
 using Passthru.Web.Auth;
+using Passthru.Web.Hosting;
 
 namespace Passthru.Web.Components.Pages;
 
@@ -34,6 +35,9 @@ public partial class Login
 
     [Inject]
     private DeviceCookies DeviceCookies { get; set; } = default!;
+
+    [Inject]
+    private LogBudget LogBudget { get; set; } = default!;
 
     [Inject]
     private IOptions<AuthOptions> AuthOptions { get; set; } = default!;
@@ -68,8 +72,17 @@ public partial class Login
         var user = PrintableText.Of(Input.User, LoggedUserNameLength);
         if (result.Outcome != LoginOutcome.LoggedIn)
         {
-            Logger.LogWarning("Login refused for {User} from {Address}{Device}: {Outcome}, {Detail}",
-                user, address, device is null ? "" : " (a browser that logged in as this user before)", result.Outcome, result.Detail);
+            if (LogBudget.TryTake(LoginFormLimits.RefusalLogKind, out var unlogged))
+            {
+                if (unlogged > 0)
+                {
+                    Logger.LogWarning("{Unlogged} refused logins were not logged (at most {PerMinute} a minute are)", unlogged, LogBudget.PerMinute);
+                }
+
+                Logger.LogWarning("Login refused for {User} from {Address}{Device}: {Outcome}, {Detail}",
+                    user, address, device is null ? "" : " (a browser that logged in as this user before)", result.Outcome, result.Detail);
+            }
+
             HttpContext.Response.StatusCode = result.Outcome == LoginOutcome.Throttled ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized;
             if (result.RetryAfter is { } wait)
             {

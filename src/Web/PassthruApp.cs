@@ -76,7 +76,7 @@ public static class PassthruApp
     {
         services.AddOptions<PassthruOptions>().Bind(configuration.GetSection(PassthruOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PassthruOptions>, PassthruOptionsValidator>();
-        // A test's configure hook may have put a clock of its own first.
+        // TryAdd: a test that starts the real app on Kestrel may bring its own clock.
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostServices();
         services.AddPassthruAuthentication(configuration);
@@ -110,6 +110,7 @@ public static class PassthruApp
         app.UseApiBodyLimit();
         app.UseThemeHints();
         app.UsePassthruAuthentication();
+        app.UseLoginFormLimits();
         app.UseAntiforgery();
         // Styles, scripts and icons: the login page needs them before anyone is logged in.
         app.MapStaticAssets().AllowAnonymous();

@@ -4,10 +4,16 @@ using System.Net.Sockets;
 namespace Passthru.Core.Auth;
 
 /// <summary>
-/// Slows password guessing, per user name and per remote address, without letting a stranger lock an
-/// account out: after <see cref="FreeAttempts"/> failures each further attempt must wait twice as
-/// long as the one before, up to <see cref="UserCap"/> for a user name (root can always try again
-/// within half a minute) and <see cref="AddressCap"/> for an address (the guesser's own cost).
+/// Slows password guessing without letting a stranger lock an account out. After <see cref="FreeAttempts"/>
+/// failures each further attempt must wait twice as long as the one before, up to a cap. Who is counted
+/// depends on the browser (OWASP's "device cookies"):
+/// <list type="bullet">
+/// <item>A browser that has logged in as this user before (a known device) is counted on its own, up to
+/// <see cref="DeviceCap"/>: strangers' failures never slow the owner's browser, and a stolen device cookie
+/// gets no more guesses than any other.</item>
+/// <item>Any other attempt is counted per user name, up to <see cref="UserCap"/>, and per remote address, up
+/// to <see cref="AddressCap"/> (the guesser's own cost).</item>
+/// </list>
 /// </summary>
 /// <remarks>
 /// An attempt counts as a failure from the moment it starts, and a success clears it, so a burst of
@@ -20,6 +26,9 @@ public sealed class LoginThrottle(TimeProvider time)
     public const int MaxEntries = 10_000;
     public static readonly TimeSpan UserCap = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan AddressCap = TimeSpan.FromMinutes(15);
+
+    /// <summary>As long as an address's: a device cookie that keeps failing is as suspect as an address that does.</summary>
+    public static readonly TimeSpan DeviceCap = AddressCap;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Failures> _entries = new(StringComparer.Ordinal);
@@ -36,33 +45,59 @@ public sealed class LoginThrottle(TimeProvider time)
     }
 
     /// <summary>Starts an attempt, or says how long to wait before the next one may start.</summary>
+    /// <param name="knownDevice">
+    /// The id of the device cookie the browser showed, already checked to be this user's (null when there is none):
+    /// the attempt is then counted against that device alone.
+    /// </param>
     /// <returns>Null when the attempt may go ahead (it is then counted); else the time left to wait.</returns>
-    public TimeSpan? TryBegin(string user, IPAddress? address)
+    public TimeSpan? TryBegin(string user, IPAddress? address, string? knownDevice = null)
+        => knownDevice is null
+            ? TryBegin(now => Max(Remaining(UserKey(user), UserCap, now), Remaining(AddressKey(address), AddressCap, now)), UserKey(user), AddressKey(address))
+            : TryBegin(now => Remaining(DeviceKey(knownDevice), DeviceCap, now), DeviceKey(knownDevice));
+
+    /// <summary>
+    /// Counts an attempt that can never succeed (an oversized or malformed form) against its address, so that
+    /// sending garbage is no way around the wait; or says how long the address must wait.
+    /// </summary>
+    public TimeSpan? TryBeginMalformed(IPAddress? address)
+        => TryBegin(now => Remaining(AddressKey(address), AddressCap, now), AddressKey(address));
+
+    /// <summary>
+    /// The password was right. A known device starts afresh; otherwise the user name and address do. The user
+    /// name's count is left alone after a known device's login: those failures were somebody else's.
+    /// </summary>
+    public void Succeeded(string user, IPAddress? address, string? knownDevice = null)
     {
-        var now = time.GetUtcNow();
-        var userKey = UserKey(user);
-        var addressKey = AddressKey(address);
         lock (_lock)
         {
-            var wait = Max(Remaining(userKey, UserCap, now), Remaining(addressKey, AddressCap, now));
+            if (knownDevice is not null)
+            {
+                _entries.Remove(DeviceKey(knownDevice));
+                return;
+            }
+
+            _entries.Remove(UserKey(user));
+            _entries.Remove(AddressKey(address));
+        }
+    }
+
+    private TimeSpan? TryBegin(Func<DateTimeOffset, TimeSpan> remaining, params ReadOnlySpan<string> keys)
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            var wait = remaining(now);
             if (wait > TimeSpan.Zero)
             {
                 return wait;
             }
 
-            Count(userKey, now);
-            Count(addressKey, now);
-            return null;
-        }
-    }
+            foreach (var key in keys)
+            {
+                Count(key, now);
+            }
 
-    /// <summary>The password was right: this user and this address start afresh.</summary>
-    public void Succeeded(string user, IPAddress? address)
-    {
-        lock (_lock)
-        {
-            _entries.Remove(UserKey(user));
-            _entries.Remove(AddressKey(address));
+            return null;
         }
     }
 
@@ -106,6 +141,8 @@ public sealed class LoginThrottle(TimeProvider time)
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static string UserKey(string user) => "user:" + user;
+
+    private static string DeviceKey(string device) => "device:" + device;
 
     private static string AddressKey(IPAddress? address)
     {

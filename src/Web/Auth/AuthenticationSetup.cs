@@ -33,6 +33,7 @@ public static class AuthenticationSetup
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<DeviceCookies>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ApiTokenStore>();
         services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionStoreCookieSetup>();

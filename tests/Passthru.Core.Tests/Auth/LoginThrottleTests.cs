@@ -117,4 +117,60 @@ public sealed class LoginThrottleTests
 
         Assert.True(throttle.EntryCount <= LoginThrottle.MaxEntries, $"{throttle.EntryCount} entries");
     }
+
+    [Fact]
+    public void AKnownDevice_IsNotSlowedByStrangers_WhoStayThrottled()
+    {
+        var throttle = new LoginThrottle(_clock);
+        for (var i = 0; i < 200; i++)
+        {
+            // A guesser rotating addresses, spending each guess the user name allows.
+            var address = IPAddress.Parse($"203.0.113.{i % 250}");
+            while (throttle.TryBegin("root", address) is { } wait)
+            {
+                _clock.Advance(wait);
+            }
+
+            Assert.Null(throttle.TryBegin("root", Admin, knownDevice: "owners-browser"));
+            throttle.Succeeded("root", Admin, knownDevice: "owners-browser");
+        }
+
+        Assert.Equal(LoginThrottle.UserCap, throttle.TryBegin("root", Admin));
+    }
+
+    [Fact]
+    public void AKnownDevice_ThatKeepsFailing_WaitsUpToTheDeviceCap_OnItsOwn()
+    {
+        var throttle = new LoginThrottle(_clock);
+        var longest = TimeSpan.Zero;
+        for (var i = 0; i < 40; i++)
+        {
+            // A stolen device cookie, from ever new addresses: the cookie ties the attempts together.
+            var address = IPAddress.Parse($"203.0.113.{i}");
+            while (throttle.TryBegin("root", address, knownDevice: "stolen") is { } wait)
+            {
+                longest = wait > longest ? wait : longest;
+                _clock.Advance(wait);
+            }
+        }
+
+        Assert.Equal(LoginThrottle.DeviceCap, longest);
+        Assert.NotNull(throttle.TryBegin("root", Guesser, knownDevice: "stolen"));
+        Assert.Null(throttle.TryBegin("root", Admin, knownDevice: "owners-browser"));
+        Assert.Null(throttle.TryBegin("root", Admin));
+    }
+
+    [Fact]
+    public void MalformedAttempts_CountAgainstTheAddressAlone()
+    {
+        var throttle = new LoginThrottle(_clock);
+        for (var i = 0; i < LoginThrottle.FreeAttempts; i++)
+        {
+            Assert.Null(throttle.TryBeginMalformed(Guesser));
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(1), throttle.TryBeginMalformed(Guesser));
+        Assert.Equal(TimeSpan.FromSeconds(1), throttle.TryBegin("root", Guesser));
+        Assert.Null(throttle.TryBegin("root", Admin));
+    }
 }

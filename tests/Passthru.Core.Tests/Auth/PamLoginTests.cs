@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using Passthru.Core.Auth;
 using Passthru.TestSupport;
 
@@ -50,13 +51,38 @@ public sealed class PamLoginTests
     }
 
     [PamFact]
-    public async Task AnAccountOutsideTheAllowedGroups_IsRefusedPlainly_EvenWithTheRightPassword()
+    public async Task AnAccountOutsideTheAllowedGroups_IsToldWhatAWrongPasswordIsTold_AndTheLogGetsWhy()
     {
-        var result = await NewLogin().LogInAsync(PamTestAccounts.Outsider, PamTestAccounts.OutsiderPassword, Browser);
+        var login = NewLogin();
 
-        Assert.Equal(LoginOutcome.NotAllowed, result.Outcome);
-        Assert.Null(result.User);
-        Assert.Equal($"{PamTestAccounts.Outsider} may not use Passthru: only root and members of wheel, sudo may.", result.Message);
+        var right = await login.LogInAsync(PamTestAccounts.Outsider, PamTestAccounts.OutsiderPassword, Browser);
+        var wrong = await login.LogInAsync(PamTestAccounts.Outsider, PamTestAccounts.OutsiderPassword + "-not", Browser);
+
+        Assert.Equal(LoginOutcome.NotAllowed, right.Outcome);
+        Assert.Null(right.User);
+        Assert.Equal(LoginOutcome.WrongCredentials, wrong.Outcome);
+        Assert.Equal(wrong.Message, right.Message);
+        Assert.Contains("none of the allowed groups (wheel, sudo)", right.Detail, StringComparison.Ordinal);
+    }
+
+    [PamFact]
+    public async Task ARefusalAfterTheRightPassword_TakesAsLongAsAWrongPassword()
+    {
+        // The clock only moves when the test moves it: the refusal must wait for the whole failure delay on it.
+        var clock = new FakeTimeProvider();
+        var login = new HostLogin(new LoginPolicy(PamTestAccounts.Service, ["wheel", "sudo"]), new LoginThrottle(clock), time: clock);
+        var waited = TimeSpan.Zero;
+
+        var refusal = login.LogInAsync(PamTestAccounts.Outsider, PamTestAccounts.OutsiderPassword, Browser);
+        while (!refusal.IsCompleted)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10));
+            clock.Advance(TimeSpan.FromMilliseconds(10));
+            waited += TimeSpan.FromMilliseconds(10);
+        }
+
+        Assert.Equal(LoginOutcome.NotAllowed, (await refusal).Outcome);
+        Assert.True(waited >= HostLogin.AssumedPamFailureDelay, $"refused after {waited}");
     }
 
     [PamFact]
@@ -104,4 +130,34 @@ public sealed class PamLoginTests
         Assert.Equal(LoginOutcome.WrongCredentials, result.Outcome);
         Assert.Contains("malformed", result.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task MalformedUserNames_CountAgainstTheAddress_SoTheyAreNoWayAroundTheWait()
+    {
+        var login = new HostLogin(new LoginPolicy("a-service-that-does-not-exist", ["sudo"]), new LoginThrottle(TimeProvider.System));
+
+        for (var i = 0; i < LoginThrottle.FreeAttempts; i++)
+        {
+            Assert.Equal(LoginOutcome.WrongCredentials, (await login.LogInAsync(new string('a', 3_000_000), "x", Browser)).Outcome);
+        }
+
+        var oversized = await login.LogInAsync(new string('a', HostLogin.MaxUserNameLength + 1), "x", Browser);
+        var wellFormed = await login.LogInAsync("root", "x", Browser);
+
+        Assert.Equal(LoginOutcome.Throttled, oversized.Outcome);
+        Assert.Equal(LoginOutcome.Throttled, wellFormed.Outcome);
+    }
+
+    [Theory]
+    [InlineData("root", true)]
+    [InlineData("DOMAIN\\ann.lee@example.org", true)]
+    [InlineData("jürgen", true)]
+    [InlineData("", false)]
+    [InlineData("root\r\nforged", false)]
+    [InlineData("root\u001b[31m", false)]
+    [InlineData("root\u0085", false)]
+    [InlineData("root\u2028forged", false)]
+    [InlineData("root\u202egnp.exe", false)]
+    public void UserNames_WithCharactersThatChangeALogLine_AreMalformed(string user, bool wellFormed)
+        => Assert.Equal(wellFormed, HostLogin.IsWellFormedUserName(user));
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using Passthru.Core.Auth;
+using Passthru.Core.Host;
 using Passthru.Web.Auth;
 using Passthru.Web.Hosting;
 
@@ -33,6 +34,12 @@ public partial class Login
     private HostLogin HostLogin { get; set; } = default!;
 
     [Inject]
+    private DeviceCookies DeviceCookies { get; set; } = default!;
+
+    [Inject]
+    private LogBudget LogBudget { get; set; } = default!;
+
+    [Inject]
     private IOptions<AuthOptions> AuthOptions { get; set; } = default!;
 
     [Inject]
@@ -53,20 +60,42 @@ public partial class Login
 
     private IReadOnlyList<string> AllowedGroups => HostLogin.Policy.AllowedGroups;
 
+    /// <summary>How much of a typed user name the log shows: every real account name fits.</summary>
+    private const int LoggedUserNameLength = 64;
+
     private async Task LogInAsync()
     {
         // Behind a trusted proxy or an SSH tunnel, the client's own address: one guesser must not slow everyone down.
         var address = ConnectionOrigin.Of(HttpContext).Client;
-        var result = await HostLogin.LogInAsync(Input.User, Input.Password, address, HttpContext.RequestAborted);
+        var device = DeviceCookies.KnownDevice(HttpContext.Request, Input.User);
+        var result = await HostLogin.LogInAsync(Input.User, Input.Password, address, device, HttpContext.RequestAborted);
+        // Whatever was typed, as plain text of bounded length: no forged log lines, no terminal escapes.
+        var user = PrintableText.Of(Input.User, LoggedUserNameLength);
         if (result.Outcome != LoginOutcome.LoggedIn)
         {
-            Logger.LogWarning("Login refused for {User} from {Address}: {Outcome}, {Detail}", Input.User, address, result.Outcome, result.Detail);
+            if (LogBudget.TryTake(LoginFormLimits.RefusalLogKind, out var unlogged))
+            {
+                if (unlogged > 0)
+                {
+                    Logger.LogWarning("{Unlogged} refused logins were not logged (at most {PerMinute} a minute are)", unlogged, LogBudget.PerMinute);
+                }
+
+                Logger.LogWarning("Login refused for {User} from {Address}{Device}: {Outcome}, {Detail}",
+                    user, address, device is null ? "" : " (a browser that logged in as this user before)", result.Outcome, result.Detail);
+            }
+
             HttpContext.Response.StatusCode = result.Outcome == LoginOutcome.Throttled ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized;
+            if (result.RetryAfter is { } wait)
+            {
+                HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            }
+
             Message = result.Message;
             Input.Password = "";
             return;
         }
 
+        DeviceCookies.Issue(HttpContext, Input.User);
         var identity = new ClaimsIdentity(
         [
             new Claim(ClaimTypes.Name, result.User!),

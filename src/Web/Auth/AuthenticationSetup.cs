@@ -85,19 +85,7 @@ public static class AuthenticationSetup
         app.UseSameOriginOnly();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.Use(async (context, next) =>
-        {
-            if (!StandingWatch.IsLongLived(context.Request))
-            {
-                await next(context);
-                return;
-            }
-
-            using (context.RequestServices.GetRequiredService<StandingWatch>().Watch(context))
-            {
-                await next(context);
-            }
-        });
+        StandingWatch.UseStandingWatch(app);
     }
 
     public static void MapLogout(this WebApplication app)

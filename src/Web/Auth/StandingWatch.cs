@@ -40,6 +40,22 @@ public sealed class StandingWatch : BackgroundService
         return new Unwatch(this, context);
     }
 
+    /// <summary>Puts each long-lived request under watch while it runs (after authorization: only users with standing get this far).</summary>
+    public static void UseStandingWatch(IApplicationBuilder app)
+        => app.Use(async (context, next) =>
+        {
+            if (!IsLongLived(context.Request))
+            {
+                await next(context);
+                return;
+            }
+
+            using (context.RequestServices.GetRequiredService<StandingWatch>().Watch(context))
+            {
+                await next(context);
+            }
+        });
+
     /// <summary>Checks every open stream now rather than at the next interval.</summary>
     public void RecheckNow()
     {

@@ -28,7 +28,7 @@ public sealed class UnprivilegedRunTests : IAsyncLifetime
         var port = FreePort();
         _address = new Uri($"http://127.0.0.1:{port}/");
         _app = Process.Start(new ProcessStartInfo("runuser",
-            ["-u", PamTestAccounts.Outsider, "--", "dotnet", Path.Combine(_copy, "Passthru.Web.dll"), "--urls", _address.ToString().TrimEnd('/'),
+            ["-u", PamTestAccounts.Outsider, "--", DotnetHost, Path.Combine(_copy, "Passthru.Web.dll"), "--urls", _address.ToString().TrimEnd('/'),
              "--Passthru:Database", Path.Combine(_copy, "history.db"), "--Passthru:LibvirtUri", LibvirtTestHost.UnreachableUri])
         {
             RedirectStandardOutput = true,
@@ -63,6 +63,9 @@ public sealed class UnprivilegedRunTests : IAsyncLifetime
             Directory.Delete(_copy, recursive: true);
         }
     }
+
+    /// <summary>The dotnet host running these tests (the account's PATH need not have one).</summary>
+    private static string DotnetHost => Environment.ProcessPath is { } path && Path.GetFileName(path) == "dotnet" ? path : "dotnet";
 
     private async Task<int> StatusAsync(string user)
         => int.Parse(await ProcessRunner.RunAsync("runuser", ["-u", user, "--", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "30",

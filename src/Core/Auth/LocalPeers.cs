@@ -20,7 +20,7 @@ public interface ILocalPeerIdentifier
 public sealed class LoopbackPeerIdentifier : ILocalPeerIdentifier
 {
     public async Task<uint?> FindOwnerAsync(IPEndPoint client, IPEndPoint server, CancellationToken cancellationToken = default)
-        => ClientSocket(await ReadAsync("/proc/self/net/tcp", cancellationToken), await ReadAsync("/proc/self/net/tcp6", cancellationToken), client, server)?.Uid;
+        => ClientSocket(await TcpSocketTable.ReadAsync("/proc/self/net/tcp", cancellationToken), await TcpSocketTable.ReadAsync("/proc/self/net/tcp6", cancellationToken), client, server)?.Uid;
 
     /// <summary>The client's end of the connection from <paramref name="client"/> to <paramref name="server"/>, in the tables' texts.</summary>
     /// <remarks>
@@ -40,17 +40,4 @@ public sealed class LoopbackPeerIdentifier : ILocalPeerIdentifier
     private static IPEndPoint V4(IPEndPoint endPoint) => new(endPoint.Address.MapToIPv4(), endPoint.Port);
 
     private static IPEndPoint V6(IPEndPoint endPoint) => new(endPoint.Address.MapToIPv6(), endPoint.Port);
-
-    private static async Task<string> ReadAsync(string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await File.ReadAllTextAsync(path, cancellationToken);
-        }
-        catch (IOException)
-        {
-            // A kernel without IPv6 has no tcp6.
-            return "";
-        }
-    }
 }

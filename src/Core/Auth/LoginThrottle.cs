@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Passthru.Core.Host;
 
 namespace Passthru.Core.Auth;
 
@@ -151,10 +152,7 @@ public sealed class LoginThrottle(TimeProvider time)
             return "address:unknown";
         }
 
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
+        address = IPAddresses.Unmapped(address);
 
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {

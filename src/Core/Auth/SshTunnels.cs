@@ -33,8 +33,8 @@ public sealed class SshTunnels(string procRoot = "/proc")
     /// <returns>Null when the connection is not an sshd's forwarding, or its session is gone.</returns>
     public async Task<SshSession?> FindAsync(IPEndPoint client, IPEndPoint server, CancellationToken cancellationToken = default)
     {
-        var tcp = await ReadTableAsync("net/tcp", cancellationToken);
-        var tcp6 = await ReadTableAsync("net/tcp6", cancellationToken);
+        var tcp = await TcpSocketTable.ReadAsync(Path.Combine(_processes.ProcRoot, "net/tcp"), cancellationToken);
+        var tcp6 = await TcpSocketTable.ReadAsync(Path.Combine(_processes.ProcRoot, "net/tcp6"), cancellationToken);
         if (LoopbackPeerIdentifier.ClientSocket(tcp, tcp6, client, server) is not { Inode: > 0 } clientSocket
             || _processes.HolderOf(clientSocket.Inode, HolderNames.Contains) is not { } holder)
         {
@@ -54,7 +54,7 @@ public sealed class SshTunnels(string procRoot = "/proc")
         foreach (var pid in holders)
         {
             var held = _processes.SocketsOf(pid);
-            if (sockets.FirstOrDefault(s => s.State == TcpSocket.Established && held.Contains(s.Inode) && !IsLoopback(s.Remote.Address)) is { } session)
+            if (sockets.FirstOrDefault(s => s.State == TcpSocket.Established && held.Contains(s.Inode) && !IPAddresses.IsLoopback(s.Remote.Address)) is { } session)
             {
                 return new SshSession(session.Remote, session.Local, pid);
             }
@@ -62,19 +62,4 @@ public sealed class SshTunnels(string procRoot = "/proc")
 
         return null;
     }
-
-    private async Task<string> ReadTableAsync(string table, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await File.ReadAllTextAsync(Path.Combine(_processes.ProcRoot, table), cancellationToken);
-        }
-        catch (IOException)
-        {
-            // A kernel without IPv6 has no tcp6.
-            return "";
-        }
-    }
-
-    private static bool IsLoopback(IPAddress address) => IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 }

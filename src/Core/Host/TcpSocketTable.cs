@@ -56,6 +56,19 @@ public static class TcpSocketTable
         return null;
     }
 
+    /// <summary>A table file's text; empty when the file is missing (a kernel without IPv6 has no <c>tcp6</c>).</summary>
+    public static async Task<string> ReadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await File.ReadAllTextAsync(path, cancellationToken);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
     /// <summary>An end as the table prints it: each 32-bit word of the address as a host-order number, then the port.</summary>
     private static string Hex(IPEndPoint endPoint)
     {

@@ -19,7 +19,7 @@ namespace Passthru.Core.Safety;
 public sealed class DetachRules(HostUsage usage, IReadOnlyDictionary<PciAddress, string>? expectedIds = null, IPAddress? connectionAddress = null)
 {
     private readonly IReadOnlySet<string> _connectionInterfaces = connectionAddress is null
-        || IPAddress.IsLoopback(connectionAddress.IsIPv4MappedToIPv6 ? connectionAddress.MapToIPv4() : connectionAddress)
+        || IPAddresses.IsLoopback(connectionAddress)
         ? new HashSet<string>()
         : usage.InterfacesWith(connectionAddress).ToHashSet(StringComparer.Ordinal);
 

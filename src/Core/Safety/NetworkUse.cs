@@ -1,4 +1,5 @@
 using System.Net;
+using Passthru.Core.Host;
 
 namespace Passthru.Core.Safety;
 
@@ -53,7 +54,7 @@ internal sealed class NetworkUse
     public IReadOnlyList<string> InterfacesWith(IPAddress address)
     {
         // A dual-stack listener sees an IPv4 connection's ends as ::ffff:a.b.c.d; the tables list a.b.c.d.
-        address = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        address = IPAddresses.Unmapped(address);
         var found = _addresses.Where(g => g.Any(a => a.Address.Equals(address))).Select(g => g.Key).ToList();
         if (found.Count == 0 && RouteTo(address) is { } route)
         {

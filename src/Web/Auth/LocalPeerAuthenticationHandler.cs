@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
 using Passthru.Core.Auth;
+using Passthru.Core.Host;
 
 namespace Passthru.Web.Auth;
 
@@ -29,7 +30,7 @@ public sealed class LocalPeerAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var connection = Context.Connection;
-        if (connection.RemoteIpAddress is not { } remote || connection.LocalIpAddress is not { } local || !IsLoopback(remote))
+        if (connection.RemoteIpAddress is not { } remote || connection.LocalIpAddress is not { } local || !IPAddresses.IsLoopback(remote))
         {
             return AuthenticateResult.Fail("Without logins, Passthru serves only connections from this host's own users over loopback.");
         }
@@ -69,6 +70,4 @@ public sealed class LocalPeerAuthenticationHandler(
 
         return uid;
     }
-
-    private static bool IsLoopback(IPAddress address) => IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Passthru.Core.Auth;
 using Passthru.Web.Configuration;
+using Passthru.Core.Host;
 
 namespace Passthru.Web.Hosting;
 
@@ -70,13 +71,13 @@ public static class ConnectionOrigins
             return ConnectionOrigin.Direct(forwarded, context.Connection.LocalIpAddress);
         }
 
-        if (!IsLoopback(remote))
+        if (!IPAddresses.IsLoopback(remote))
         {
             // A browser, or a proxy on another machine: the interface this host receives it on is what carries it.
             return new ConnectionOrigin(forwarded, local, forwarded?.ToString());
         }
 
-        if (forwarded is not null && !IsLoopback(forwarded))
+        if (forwarded is not null && !IPAddresses.IsLoopback(forwarded))
         {
             // A proxy on this host forwarded a far client: the interface that routes to the client carries it.
             return new ConnectionOrigin(forwarded, forwarded, forwarded.ToString());
@@ -84,7 +85,7 @@ public static class ConnectionOrigins
 
         if (await SshSessionAsync(context, tunnels, new IPEndPoint(remote, arrival.RemotePort), new IPEndPoint(local, arrival.LocalPort)) is { } ssh)
         {
-            return new ConnectionOrigin(ssh.Client.Address, ssh.Server.Address, $"{Unmapped(remote)} via ssh from {Unmapped(ssh.Client.Address)}");
+            return new ConnectionOrigin(ssh.Client.Address, ssh.Server.Address, $"{IPAddresses.Unmapped(remote)} via ssh from {IPAddresses.Unmapped(ssh.Client.Address)}");
         }
 
         return ConnectionOrigin.Direct(remote, local);
@@ -112,8 +113,4 @@ public static class ConnectionOrigins
         }
     }
 
-    private static bool IsLoopback(IPAddress address) => IPAddress.IsLoopback(Unmapped(address));
-
-    /// <summary>A dual-stack listener sees an IPv4 peer as <c>::ffff:127.0.0.1</c>; people know it as 127.0.0.1.</summary>
-    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

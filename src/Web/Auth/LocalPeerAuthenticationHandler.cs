@@ -3,10 +3,10 @@ using System.Net;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
 using Passthru.Core.Auth;
 using Passthru.Core.Host;
+using Passthru.Web.Hosting;
 
 namespace Passthru.Web.Auth;
 
@@ -51,23 +51,11 @@ public sealed class LocalPeerAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-        => StandingRefusals.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Not identified",
+        => RefusalResponse.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Not identified",
             "Without logins, Passthru serves only this host's own users, identified by the owner of their loopback connection; this one could not be identified.");
 
-    private async Task<uint?> OwnerAsync(IPEndPoint client, IPEndPoint server)
-    {
-        var items = Context.Features.Get<IConnectionItemsFeature>()?.Items;
-        if (items?.TryGetValue(typeof(LocalPeerAuthenticationHandler), out var known) == true && known is uint knownUid)
-        {
-            return knownUid;
-        }
+    private static readonly object OwnerKey = new();
 
-        var uid = await peers.FindOwnerAsync(client, server, Context.RequestAborted);
-        if (uid is not null && items is not null)
-        {
-            items[typeof(LocalPeerAuthenticationHandler)] = uid.Value;
-        }
-
-        return uid;
-    }
+    private Task<uint?> OwnerAsync(IPEndPoint client, IPEndPoint server)
+        => PerConnection.GetOrAddAsync(Context, OwnerKey, () => peers.FindOwnerAsync(client, server, CancellationToken.None));
 }

@@ -50,7 +50,7 @@ public static class SameOriginOnly
         {
             if (Refusal(context.Request) is { } refusal)
             {
-                await StandingRefusals.WriteAsync(context, StatusCodes.Status403Forbidden, "Cross-origin request refused", refusal);
+                await RefusalResponse.WriteAsync(context, StatusCodes.Status403Forbidden, "Cross-origin request refused", refusal);
                 return;
             }
 

@@ -71,19 +71,6 @@ internal sealed class StandingRefusals(ILogger<StandingRefusals> logger, LogBudg
             }
         }
 
-        await WriteAsync(context, StatusCodes.Status403Forbidden, "Not allowed", reason);
-    }
-
-    /// <summary>A refusal's body: problem JSON for programs, the same words as plain text for a person's browser.</summary>
-    public static Task WriteAsync(HttpContext context, int status, string title, string detail)
-    {
-        context.Response.StatusCode = status;
-        if (LoginRedirects.IsPageRequest(context.Request))
-        {
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            return context.Response.WriteAsync($"{title}: {detail}\n");
-        }
-
-        return context.Response.WriteAsJsonAsync(new { title, status, detail }, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+        await RefusalResponse.WriteAsync(context, StatusCodes.Status403Forbidden, "Not allowed", reason);
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -91,26 +90,7 @@ public static class ConnectionOrigins
         return ConnectionOrigin.Direct(remote, local);
     }
 
-    /// <summary>The SSH session behind a loopback connection, looked up once for the connection's life (every request on it shares the answer).</summary>
+    /// <summary>The SSH session behind a loopback connection, looked up once for the connection's life.</summary>
     private static Task<SshSession?> SshSessionAsync(HttpContext context, SshTunnels tunnels, IPEndPoint client, IPEndPoint server)
-    {
-        if (context.Features.Get<IConnectionItemsFeature>()?.Items is not { } items)
-        {
-            return tunnels.FindAsync(client, server, context.RequestAborted);
-        }
-
-        lock (items)
-        {
-            if (items.TryGetValue(SshSessionKey, out var known) && known is Task<SshSession?> lookup)
-            {
-                return lookup;
-            }
-
-            // Not the request's token: the answer outlives the request that asked first.
-            var found = tunnels.FindAsync(client, server, CancellationToken.None);
-            items[SshSessionKey] = found;
-            return found;
-        }
-    }
-
+        => PerConnection.GetOrAddAsync(context, SshSessionKey, () => tunnels.FindAsync(client, server, CancellationToken.None));
 }

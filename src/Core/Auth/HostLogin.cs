@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Passthru.Core.Host;
 
 namespace Passthru.Core.Auth;
 
@@ -117,13 +118,10 @@ public sealed class HostLogin(LoginPolicy policy, LoginThrottle throttle, Accoun
     /// characters such as CR, LF and ESC, line separators, invisible format characters).
     /// </summary>
     public static bool IsWellFormedUserName(string user)
-        => user.Length is > 0 and <= MaxUserNameLength && !user.Any(IsLogUnsafe);
-
-    // Wider than what PrintableText replaces: all format characters (zero-width, bidi, soft hyphens), which no
-    // account name has and which hide what was typed.
-    private static bool IsLogUnsafe(char c)
-        => char.IsControl(c)
-            || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+        => user.Length is > 0 and <= MaxUserNameLength && PrintableText.IsPrintable(user)
+            // Wider than what PrintableText replaces: every format character (zero-width, soft hyphens), which no
+            // account name has and which hide what was typed.
+            && !user.Any(c => CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format);
 
     private static LoginResult Throttled(TimeSpan wait)
     {

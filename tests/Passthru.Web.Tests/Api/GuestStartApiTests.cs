@@ -20,6 +20,11 @@ public sealed class StartGuestHostFactory : CapturedHostFactory
 
     protected override string LibvirtUri => "test://" + _libvirtHost;
 
+    /// <summary>The guest's starts in the history, newest first.</summary>
+    public async Task<JsonElement[]> StartsAsync(HttpClient client, string guest)
+        => (await client.GetFromJsonAsync<JsonElement>("/api/history?action=StartGuest")).EnumerateArray()
+            .Where(s => s.GetProperty("guest").GetString() == guest).ToArray();
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
@@ -56,16 +61,12 @@ public sealed class GuestStartApiTests(StartGuestHostFactory factory) : IClassFi
         Assert.Equal(HttpStatusCode.NoContent, forced.StatusCode);
         Assert.Equal("running", await StateAsync("vm-disk"));
 
-        var starts = await StartsAsync("vm-disk");
+        var starts = await factory.StartsAsync(_client, "vm-disk");
         Assert.Equal(["Succeeded", "Refused"], starts.Select(s => s.GetProperty("status").GetString()));
         Assert.True(starts[0].GetProperty("forced").GetBoolean());
         Assert.Equal(dryRun.GetProperty("fingerprint").GetString(), starts[0].GetProperty("planFingerprint").GetString());
         Assert.Contains(starts[0].GetProperty("overridden").EnumerateArray(), r => r.GetString()!.Contains("/dev/vda2 is active swap", StringComparison.Ordinal));
     }
-
-    private async Task<JsonElement[]> StartsAsync(string guest)
-        => (await _client.GetFromJsonAsync<JsonElement>("/api/history?action=StartGuest")).EnumerateArray()
-            .Where(s => s.GetProperty("guest").GetString() == guest).ToArray();
 
     private async Task<string?> StateAsync(string guest)
         => (await _client.GetFromJsonAsync<JsonElement>("/api/guests")).EnumerateArray()
@@ -98,16 +99,8 @@ public sealed class GuestStartAfterGiveApiTests(StartGuestHostFactory factory) :
             (await File.ReadAllTextAsync(Path.Combine(factory.TreeCopy, "proc/mounts"))).Replace("/dev/vda1 /mnt/backup ext4 rw,relatime 0 0\n", "", StringComparison.Ordinal));
         var started = await _client.PostAsJsonAsync("/api/guests/vm-later/start", new { });
         Assert.Equal(HttpStatusCode.NoContent, started.StatusCode);
-        var start = (await StartsAsync("vm-later"))[0];
+        var start = (await factory.StartsAsync(_client, "vm-later"))[0];
         Assert.True(start.GetProperty("forced").GetBoolean());
         Assert.Contains(start.GetProperty("overridden").EnumerateArray(), r => r.GetString()!.Contains("/dev/vda1 is mounted on /var/lib/libvirt/images", StringComparison.Ordinal));
     }
-
-    private async Task<JsonElement[]> StartsAsync(string guest)
-        => (await _client.GetFromJsonAsync<JsonElement>("/api/history?action=StartGuest")).EnumerateArray()
-            .Where(s => s.GetProperty("guest").GetString() == guest).ToArray();
-
-    private async Task<string?> StateAsync(string guest)
-        => (await _client.GetFromJsonAsync<JsonElement>("/api/guests")).EnumerateArray()
-            .Single(g => g.GetProperty("name").GetString() == guest).GetProperty("state").GetString();
 }

@@ -78,6 +78,39 @@ public sealed class GroupsPageBrowserTests(DashboardServer server, BrowserFixtur
         }
     }
 
+    [Fact]
+    public async Task LinkClickedWhileTheCircuitStarts_ShowsTheDevicePage()
+    {
+        var page = await browser.Browser.NewPageAsync();
+        var devicePageMayLoad = new TaskCompletionSource();
+        try
+        {
+            // A quick user clicks on the prerendered page, and the device page arrives after the circuit has started.
+            // A raw mouse click: a locator's click would wait for the navigation this test holds back.
+            await page.RouteAsync("**/devices/**", async route =>
+            {
+                await devicePageMayLoad.Task;
+                await route.ContinueAsync();
+            });
+            await page.GotoAsync(new Uri(server.BaseAddress, "groups?q=04:00.6").ToString());
+            var link = await page.Locator("a.device-link", new() { HasText = "0000:04:00.6" }).BoundingBoxAsync();
+            await page.Mouse.ClickAsync(link!.X + link.Width / 2, link.Y + link.Height / 2);
+            // Time for the circuit to render the page it started on.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            devicePageMayLoad.SetResult();
+
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("devices/0000:04:00.6$"));
+            await page.Locator("[data-interactive=true]").WaitForAsync();
+            await Expect(page.Locator("#ways-out li[data-kind='PassWholeGroup']")).ToContainTextAsync("0000:04:00.0, 0000:04:00.1");
+            await Expect(page.Locator("h1")).Not.ToContainTextAsync("IOMMU groups");
+        }
+        finally
+        {
+            devicePageMayLoad.TrySetResult();
+            await page.CloseAsync();
+        }
+    }
+
     /// <summary>
     /// Opens the groups page and returns how many groups it shows. Typing needs the interactive circuit, and the
     /// interactive page scans afresh: wait until the layout says it is live and the cards are drawn again.

@@ -81,6 +81,14 @@ internal static class Migrations
             ALTER TABLE operations ADD COLUMN overridden       TEXT;   -- the refusals' reasons, one per line
             ALTER TABLE operations ADD COLUMN plan_fingerprint TEXT;   -- PlanFingerprint of the plan that was run
             """),
+        (6, "boot checks", """
+            -- The boots whose claims were checked: a boot's findings go to the history once, however often Passthru starts.
+            CREATE TABLE boot_checks (
+                boot_id       TEXT PRIMARY KEY,          -- /proc/sys/kernel/random/boot_id
+                checked_at    TEXT NOT NULL,
+                operation_id  INTEGER                    -- the BootCheck operation written for it, if any
+            );
+            """),
     ];
 
     public static int LatestVersion => Steps[^1].Version;

@@ -34,6 +34,15 @@ public enum OperationAction
 
     /// <summary>The oldest history deleted to keep the database within its size budget (the message says what went).</summary>
     PruneHistory,
+
+    /// <summary>Devices claimed for vfio-pci at boot: the files written, and how the initramfs was rebuilt.</summary>
+    ClaimAtBoot,
+
+    /// <summary>A claim at boot removed.</summary>
+    ReleaseAtBoot,
+
+    /// <summary>What the kernel did with the claims at a boot, written once per boot when one was not as intended.</summary>
+    BootCheck,
 }
 
 public enum OperationStatus

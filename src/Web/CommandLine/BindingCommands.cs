@@ -83,7 +83,8 @@ internal static class BindingCommands
             DryRun: arguments.Has("dry-run"), Force: arguments.Has("force"), ExpectedIds: expected, SeenPlan: plan);
     }
 
-    private static ServiceProvider Services(IConfiguration configuration)
+    /// <summary>The services a changing command needs, built as the dashboard builds them.</summary>
+    internal static ServiceProvider Services(IConfiguration configuration)
     {
         var services = new ServiceCollection();
         services.AddSingleton(configuration);

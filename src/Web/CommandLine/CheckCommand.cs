@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Passthru.Core.Boot;
 using Passthru.Core.Checks;
+using Passthru.Core.Host;
 using Passthru.Core.Scanning;
 using Passthru.Web.Api;
 
@@ -19,7 +21,8 @@ internal static class CheckCommand
     {
         HostCommands.NoPositional("check", arguments);
         var host = settings.Scanner(error).Scan();
-        var report = CheckReport.From(host);
+        var claims = ClaimsCheck(settings, host);
+        var report = CheckReport.From(host, claims);
         if (arguments.Has("json"))
         {
             output.WriteLine(JsonSerializer.Serialize(report, HostCommands.Json));
@@ -29,7 +32,20 @@ internal static class CheckCommand
             Write(report, output);
         }
 
-        return host.Checks.Any(c => c.Status == CheckStatus.Fail) ? SomeCheckFailed : HostCommands.Succeeded;
+        return report.Checks.Any(c => c.Status == CheckStatus.Fail) ? SomeCheckFailed : HostCommands.Succeeded;
+    }
+
+    /// <summary>The claims at boot as a check, read from the configuration root the service writes them under.</summary>
+    private static HostCheck ClaimsCheck(CommandSettings settings, HostSnapshot host)
+    {
+        try
+        {
+            return BootClaimCheck.Of(ClaimInspector.Inspect(new ConfigFiles(new HostRoot(settings.Options.BootConfigRoot)), host));
+        }
+        catch (ClaimManifestException ex)
+        {
+            return BootClaimCheck.Damaged(ex);
+        }
     }
 
     private static void Write(CheckReport report, TextWriter output)
@@ -60,8 +76,11 @@ public sealed record CheckReport(
     string Verdict, string CpuVendor, string Distribution, string KernelCommandLine, IReadOnlyList<string> IommuUnits, int IommuGroupCount,
     IReadOnlyList<CheckResponse> Checks)
 {
-    public static CheckReport From(HostSnapshot host) => new(
-        HostChecks.Readiness(host.Checks), host.Facts.CpuVendor.ToString(), host.Facts.Os.PrettyName, host.CommandLine.Text,
-        host.Facts.IommuUnits, host.Groups.Count,
-        host.Checks.Select(c => new CheckResponse(c.Id, c.Title, c.Status, c.Reason, c.Fix)).ToArray());
+    public static CheckReport From(HostSnapshot host, params HostCheck[] more)
+    {
+        HostCheck[] checks = [.. host.Checks, .. more];
+        return new(HostChecks.Readiness(checks), host.Facts.CpuVendor.ToString(), host.Facts.Os.PrettyName, host.CommandLine.Text,
+            host.Facts.IommuUnits, host.Groups.Count,
+            checks.Select(c => new CheckResponse(c.Id, c.Title, c.Status, c.Reason, c.Fix)).ToArray());
+    }
 }

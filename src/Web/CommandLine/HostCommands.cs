@@ -35,6 +35,7 @@ public static class HostCommands
         ("detach", "detach ADDRESS | --group N [--dry-run] [--force] [--expect VVVV:DDDD] [--plan FINGERPRINT]", "give a device or a group to vfio-pci (JSON)"),
         ("reattach", "reattach ADDRESS | --group N [--dry-run] [--force] [--plan FINGERPRINT]", "give it back to its host driver (JSON)"),
         ("history", "history", "every detach and reattach, newest first (JSON)"),
+        ("boot", BootCommands.Usage, "devices claimed for vfio-pci at boot: list them with what this boot did, claim, release (JSON)"),
         ("help", "help", "this list"),
     ];
 
@@ -60,6 +61,7 @@ public static class HostCommands
                 "scan" => (ScanCommand.Switches, Array.Empty<string>()),
                 "check" => (CheckCommand.Switches, Array.Empty<string>()),
                 "capture" => (CaptureCommand.Switches, Array.Empty<string>()),
+                "boot" => (BootCommands.Switches, BootCommands.Valued),
                 _ => (BindingCommands.Switches, BindingCommands.Valued),
             };
             var arguments = CommandArguments.Parse(args.Skip(1), switches, valued);
@@ -69,6 +71,7 @@ public static class HostCommands
                 "scan" => ScanCommand.Run(arguments, settings, output, error),
                 "check" => CheckCommand.Run(arguments, settings, output, error),
                 "capture" => CaptureCommand.Run(arguments, settings, output, error),
+                "boot" => await BootCommands.RunAsync(arguments, settings, output),
                 _ => await BindingCommands.RunAsync(command, arguments, settings, output),
             };
         }

@@ -44,6 +44,22 @@ public sealed class PassthruOptions
 
     /// <summary>The <c>Passthru:History</c> section: how large the history database may grow.</summary>
     public HistoryOptions History { get; set; } = new();
+
+    /// <summary>The <c>Passthru:Boot</c> section: where the files that claim devices at boot are written.</summary>
+    public BootOptions Boot { get; set; } = new();
+
+    /// <summary>The directory the boot files are written under: <see cref="Boot"/>'s ConfigRoot, else the host root.</summary>
+    public string BootConfigRoot => Boot.ConfigRoot ?? HostRoot;
+}
+
+/// <summary>The <c>Passthru:Boot</c> section.</summary>
+public sealed class BootOptions
+{
+    /// <summary>
+    /// The host's configuration root: <c>/etc/udev/rules.d</c> and the rest are written under it. Unset, it is the host root
+    /// (<c>/</c> on a real host); a scratch directory in tests and in the lab, where the host root is a kernel's real sysfs.
+    /// </summary>
+    public string? ConfigRoot { get; set; }
 }
 
 /// <summary>The <c>Passthru:History</c> section.</summary>

@@ -17,6 +17,11 @@ public sealed class PassthruOptionsValidator : IValidateOptions<PassthruOptions>
             failures.Add($"Passthru:HostRoot '{options.HostRoot}' is not an existing directory (use --host-root DIR or the setting).");
         }
 
+        if (options.Boot.ConfigRoot is { } configRoot && (string.IsNullOrWhiteSpace(configRoot) || !Directory.Exists(configRoot)))
+        {
+            failures.Add($"Passthru:Boot:ConfigRoot '{configRoot}' is not an existing directory.");
+        }
+
         if (string.IsNullOrWhiteSpace(options.Database))
         {
             failures.Add("Passthru:Database must name a SQLite file.");

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Passthru.Core.Binding;
+using Passthru.Core.Boot;
 using Passthru.Core.Changes;
 using Passthru.Core.Guests;
 using Passthru.Core.History;
@@ -48,10 +49,15 @@ public static class HostServices
         services.AddSingleton<GuestService>();
         services.AddSingleton<GuestPower>();
         services.AddSingleton<BindingService>();
+        services.AddSingleton(sp => new ConfigFiles(new HostRoot(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.BootConfigRoot)));
+        services.AddSingleton(new InitramfsRegenerator(InitramfsRegenerator.DefaultTimeout));
+        services.AddSingleton<BootClaimService>();
+        services.AddSingleton<BootCheckRecorder>();
         services.AddSingleton<HostModel>();
         // In this order: the history's migrations (JournalRecovery opens it), then the first scan; the host is ready after both.
         services.AddHostedService<JournalRecovery>();
         services.AddHostedService<FirstScan>();
+        services.AddHostedService<BootClaimStartupCheck>();
         services.AddSingleton(sp => new InterruptHistory(
             sp.GetRequiredService<HistoryDatabase>(),
             TimeSpan.FromHours(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.InterruptHistoryRetentionHours)));

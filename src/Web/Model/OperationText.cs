@@ -17,6 +17,9 @@ public static class OperationText
         OperationAction.CreateToken => "make API token",
         OperationAction.RevokeToken => "revoke API token",
         OperationAction.PruneHistory => "prune history",
+        OperationAction.ClaimAtBoot => "claim at boot",
+        OperationAction.ReleaseAtBoot => "release at boot",
+        OperationAction.BootCheck => "boot check",
         _ => action.ToString(),
     };
 

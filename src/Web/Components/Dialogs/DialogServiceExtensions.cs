@@ -24,6 +24,20 @@ public static class DialogServiceExtensions
         return (await reference.Result)?.Data as BindingResult;
     }
 
+    /// <summary>The claim-at-boot (or release) dialog for a device or a group; the outcome, or null when nothing was written.</summary>
+    public static async Task<Passthru.Core.Boot.BootClaimResult?> OpenBootClaimAsync(this IDialogService dialogs, OperationAction action, PciAddress? device, int? group)
+    {
+        var what = device?.ToString() ?? $"IOMMU group {group}";
+        var title = action == OperationAction.ClaimAtBoot ? $"Claim {what} for vfio-pci at boot" : $"Release {what} at boot";
+        var reference = await dialogs.ShowAsync<BootClaimDialog>(title, new DialogParameters<BootClaimDialog>
+        {
+            { d => d.Action, action },
+            { d => d.Device, device },
+            { d => d.Group, group },
+        }, new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
+        return (await reference.Result)?.Data as Passthru.Core.Boot.BootClaimResult;
+    }
+
     /// <summary>The dialog that gives host functions to a guest, starting with <paramref name="devices"/>; libvirt's outcome, or null.</summary>
     public static async Task<GuestResult?> OpenAttachAsync(this IDialogService dialogs, string guest, bool guestRuns, IReadOnlyList<PciAddress>? devices = null)
     {

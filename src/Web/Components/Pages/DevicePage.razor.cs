@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Passthru.Core.Advice;
+using Passthru.Core.Boot;
 using Passthru.Core.History;
 using Passthru.Core.Iommu;
 using Passthru.Core.Libvirt;
@@ -22,6 +23,9 @@ public partial class DevicePage : LiveComponentBase
     [Inject]
     public required IDialogService Dialogs { get; init; }
 
+    [Inject]
+    public required BootClaimService BootClaims { get; init; }
+
     [Parameter]
     public string Address { get; set; } = "";
 
@@ -33,6 +37,9 @@ public partial class DevicePage : LiveComponentBase
     internal GuestsSnapshot? Guests { get; private set; }
     internal string? Error { get; private set; }
 
+    /// <summary>The device's claim at boot, if it has one; null too when the claims record cannot be read (the Host page says why).</summary>
+    internal BootClaim? Claim { get; private set; }
+
     /// <summary>The verdict as the passthrough advisor gives it (the tests' view of the page).</summary>
     internal PassthroughAssessment? Assessment => Standing?.Assessment;
 
@@ -42,6 +49,24 @@ public partial class DevicePage : LiveComponentBase
 
     /// <summary>The page follows the outcome through the live push, as it follows a change made anywhere else.</summary>
     private Task OpenAsync(OperationAction action) => Dialogs.OpenBindingAsync(action, Device!.Address, null, Device.IdPair);
+
+    private async Task ClaimAtBootAsync(OperationAction action)
+    {
+        await Dialogs.OpenBootClaimAsync(action, Device!.Address, null);
+        Claim = ReadClaim(Device.Address);
+    }
+
+    private BootClaim? ReadClaim(PciAddress address)
+    {
+        try
+        {
+            return BootClaims.ReadManifest().Find(address);
+        }
+        catch (ClaimManifestException)
+        {
+            return null;
+        }
+    }
 
     private Task GiveAsync(Guest guest, IReadOnlyList<PciAddress> devices) => Dialogs.OpenAttachAsync(guest.Name, guest.IsActive, devices);
 
@@ -83,6 +108,7 @@ public partial class DevicePage : LiveComponentBase
         }
 
         Error = null;
+        Claim = ReadClaim(address);
         Usage = usage;
         Group = Host.GroupOf(Device);
         Standing = DeviceStanding.Of(Host, Device, Usage, Guests);

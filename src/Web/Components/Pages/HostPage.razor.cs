@@ -1,6 +1,11 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using Passthru.Core.Boot;
 using Passthru.Core.Checks;
+using Passthru.Core.History;
+using Passthru.Core.Pci;
+using Passthru.Web.Components.Dialogs;
 using Passthru.Core.Scanning;
 using Passthru.Web.Model;
 
@@ -12,9 +17,23 @@ public partial class HostPage
     [Inject]
     public required HostModel Model { get; init; }
 
+    [Inject]
+    public required BootClaimService BootClaims { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
     internal HostSnapshot? Host { get; private set; }
 
-    private string Verdict => HostChecks.Readiness(Host!.Checks);
+    /// <summary>The claims at boot and what this boot did with them.</summary>
+    internal IReadOnlyList<ClaimStatus> Claims { get; private set; } = [];
+
+    internal string? ClaimsProblem { get; private set; }
+
+    /// <summary>The scan's checks and the claims' check: a claim not applied as intended makes the host "Not ready".</summary>
+    internal IReadOnlyList<HostCheck> Checks { get; private set; } = [];
+
+    private string Verdict => HostChecks.Readiness(Checks);
 
     private string CpuName => Host!.Facts.CpuVendor switch
     {
@@ -25,7 +44,29 @@ public partial class HostPage
 
     private string SoloGroups => Host!.Groups.Count(g => g.Members.Count == 1).ToString(CultureInfo.InvariantCulture);
 
-    protected override async Task OnInitializedAsync() => Host = await Model.ScanAsync();
+    protected override Task OnInitializedAsync() => RescanAsync();
 
-    private async Task RescanAsync() => Host = await Model.ScanAsync();
+    private async Task RescanAsync()
+    {
+        var host = await Model.ScanAsync();
+        HostCheck claimsCheck;
+        try
+        {
+            (Claims, ClaimsProblem) = (BootClaims.Inspect(host), null);
+            claimsCheck = BootClaimCheck.Of(Claims);
+        }
+        catch (ClaimManifestException ex)
+        {
+            (Claims, ClaimsProblem) = ([], ex.Message);
+            claimsCheck = BootClaimCheck.Damaged(ex);
+        }
+
+        (Host, Checks) = (host, [.. host.Checks, claimsCheck]);
+    }
+
+    private async Task ReleaseAsync(PciAddress address)
+    {
+        await Dialogs.OpenBootClaimAsync(OperationAction.ReleaseAtBoot, address, null);
+        await RescanAsync();
+    }
 }

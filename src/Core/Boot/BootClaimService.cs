@@ -146,9 +146,10 @@ public sealed class BootClaimService(HostScanner scanner, BindingService binding
 
             var hostDriver = device.Driver is { } now && !VfioDrivers.IsVfio(now) ? now : await journal.DriverBeforeLastDetachAsync(planned.Address, cancellationToken);
             var module = hostDriver is null ? null : DriverModules.ModuleOf(scanner.Root, hostDriver);
-            if (hostDriver is not null && module is null && device.Driver == hostDriver)
+            if (module is not null && DriverModules.IsBuiltIn(scanner.Root, module))
             {
-                notes.Add($"{hostDriver} (the host driver of {planned.Address}) has no module here, so it is built into the kernel: it binds before any rule runs, and the claim will not hold. Detach it after boot instead.");
+                notes.Add($"{hostDriver} (the host driver of {planned.Address}) is built into this kernel: it binds before any rule runs, so the claim will not hold on this kernel. Detach it after boot instead.");
+                module = null;
             }
 
             claims.Add(new BootClaim(planned.Address, card, device.IommuGroup, planned.Name, module, time.GetUtcNow(), request.Actor.Name));

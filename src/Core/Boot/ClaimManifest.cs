@@ -24,7 +24,7 @@ public sealed record ClaimManifest(IReadOnlyList<BootClaim> Claims, IReadOnlyDic
 
     public BootClaim? Find(PciAddress address) => Claims.FirstOrDefault(c => c.Address == address);
 
-    public string ToJson() => JsonSerializer.Serialize(new Stored(1, Claims.Select(StoredClaim.Of).ToArray(), Files), Options);
+    public string ToJson() => JsonSerializer.Serialize(new Stored(1, Claims.Select(StoredClaim.Of).ToArray(), new Dictionary<string, string>(Files)), Options);
 
     /// <exception cref="ClaimManifestException">The file is not a manifest this Passthru wrote.</exception>
     public static ClaimManifest Parse(string json, string source)
@@ -50,13 +50,7 @@ public sealed record ClaimManifest(IReadOnlyList<BootClaim> Claims, IReadOnlyDic
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    private sealed record Stored(int Version, StoredClaim[]? Claims, Dictionary<string, string>? Files)
-    {
-        public Stored(int version, StoredClaim[] claims, IReadOnlyDictionary<string, string> files)
-            : this(version, claims, new Dictionary<string, string>(files))
-        {
-        }
-    }
+    private sealed record Stored(int Version, StoredClaim[]? Claims, Dictionary<string, string>? Files);
 
     private sealed record StoredClaim(string Address, string Ids, string SubsystemIds, int? Group, string Name, string? HostModule,
         DateTimeOffset ClaimedAt, string ClaimedBy)

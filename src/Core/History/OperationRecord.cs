@@ -41,7 +41,7 @@ public enum OperationAction
     /// <summary>A claim at boot removed.</summary>
     ReleaseAtBoot,
 
-    /// <summary>What the kernel did with the claims at a boot, written once per boot when one was not as intended.</summary>
+    /// <summary>What the kernel did with the claims at a boot: written once per boot, failed when a claim was not applied as intended.</summary>
     BootCheck,
 }
 

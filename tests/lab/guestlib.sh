@@ -217,11 +217,16 @@ lab_udev_boot() {
   debug=; [ "$(lab_cmdline_arg lab.udevdebug)" = 1 ] && debug=--debug
   lab_host_run systemd-udevd "$pkg/bin/udevadm" $debug > /tmp/udevd.log 2>&1 &
   LAB_UDEVD_PID=$!
-  i=0
-  until lab_host_run udevadm "$pkg/bin/udevadm" control --ping 2>/dev/null; do
-    i=$((i + 1)); [ "$i" -lt 100 ] || lab_die "udevd did not answer: $(cat /tmp/udevd.log)"
+  # Its control socket, once it listens (a test builtin: each exec of udevadm over 9p costs ~0.3 s under load).
+  read -r _t0 _ < /proc/uptime; _t0=${_t0%.*}
+  until [ -S /run/udev/control ]; do
+    kill -0 "$LAB_UDEVD_PID" 2>/dev/null || lab_die "systemd-udevd exited: $(cat /tmp/udevd.log)"
+    read -r _t _ < /proc/uptime
+    [ "${_t%.*}" -lt $((_t0 + 90)) ] || lab_die "systemd-udevd not listening after 90 s: $(cat /tmp/udevd.log)"
     usleep 100000
   done
+  # Answered from udevd's event loop, so its netlink socket is bound and no add event is missed.
+  lab_host_run udevadm "$pkg/bin/udevadm" control --ping --timeout=60 || lab_die "systemd-udevd did not answer: $(cat /tmp/udevd.log)"
   lab_log "udev: systemd-udevd $LAB_UDEVD_PID up"
   lab_host_run udevadm "$pkg/bin/udevadm" trigger --action=add --subsystem-match=pci || lab_log "udevadm trigger failed"
   lab_host_run udevadm "$pkg/bin/udevadm" settle --timeout=120 || lab_log "udevadm settle timed out"

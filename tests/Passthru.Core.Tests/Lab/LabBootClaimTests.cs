@@ -76,7 +76,9 @@ public sealed class LabBootClaimTests(LabBootClaimRun lab) : IClassFixture<LabBo
         var claims = Claims(lab.Json("other-card", "list"));
         var sound = claims[LabBootClaimRun.SoundCard];
         Assert.Equal("OtherCard", sound.GetProperty("state").GetString());
-        Assert.StartsWith($"claim not applied: another card at {LabBootClaimRun.SoundCard} (8086:2668", sound.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var message = sound.GetProperty("message").GetString()!;
+        Assert.StartsWith($"claim not applied: another card at {LabBootClaimRun.SoundCard} (", message, StringComparison.Ordinal);
+        Assert.Contains("8086:2668", message, StringComparison.Ordinal); // qemu's intel-hda, the card that is there now
         Assert.Equal("snd_hda_intel", sound.GetProperty("driver").GetString());
         Assert.All(["0000:04:00.0", "0000:04:00.1"], address => Assert.Equal("Applied", claims[address].GetProperty("state").GetString()));
     }

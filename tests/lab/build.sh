@@ -33,6 +33,9 @@ WANTED_MODULES=(
 # every other run's kernel (and the captured fixtures' /proc/modules) stays as it was. The ACPI
 # power button and evdev let an L2 guest notice `virsh shutdown` (modes/l2.sh).
 ONDEMAND_MODULES=(button evdev)
+# What the guest needs to mount the 9p shares. A boot with udev (run.sh LAB_UDEV) loads only these
+# before it starts udevd from the host's share, so udev, not the lab, loads the device drivers.
+EARLY_MODULES=(virtio_pci 9p 9pnet_virtio)
 
 # ---------------------------------------------------------------- host tools
 need_pkgs=()
@@ -72,6 +75,16 @@ fetch_deb() {  # fetch_deb PACKAGE -> prints the .deb path
 }
 KDEB=$(fetch_deb "$KPKG")
 KMODDEB=$(fetch_deb kmod)
+# Debian's udev (systemd-udevd, udevadm, the stock rules), unpacked here and never installed: the
+# guest runs it over 9p for the boot-claim runs (guestlib.sh lab_udev_boot). Installing it on this
+# machine would start a udevd against the machine's own devices.
+UDEVDEB=$(fetch_deb udev)
+if [ ! -f "$WORK/udev/.done" ] || [ "$(cat "$WORK/udev/.done")" != "$(basename "$UDEVDEB")" ]; then
+  log "unpacking $(basename "$UDEVDEB")"
+  rm -rf "$WORK/udev"
+  dpkg -x "$UDEVDEB" "$WORK/udev"
+  basename "$UDEVDEB" > "$WORK/udev/.done"
+fi
 
 # ------------------------------------------------ unpack + depmod (cached)
 KROOT=$WORK/kroot-$KVER
@@ -91,7 +104,7 @@ KMOD_BIN=$WORK/kmod/bin/kmod
 
 # ------------------------------------------------------------- initramfs
 # Rebuilt only when the kernel or a file that goes into it changes.
-inputs_hash=$( { echo "$KPKG $(basename "$KDEB") ${WANTED_MODULES[*]} ${ONDEMAND_MODULES[*]}";
+inputs_hash=$( { echo "$KPKG $(basename "$KDEB") ${WANTED_MODULES[*]} ${ONDEMAND_MODULES[*]} ${EARLY_MODULES[*]}";
                  cd "$LAB_DIR" && sha1sum build.sh modorder.py init guestlib.sh sysgrab.sh os-release vfiochk.c modes/*.sh; } |
                sha1sum | cut -d' ' -f1)
 if [ -f "$OUT/initramfs.cpio.gz" ] && [ "$(cat "$OUT/.inputs" 2>/dev/null)" = "$inputs_hash" ]; then
@@ -114,6 +127,9 @@ else
   KMODS=$KROOT/lib/modules/$KVER
   python3 "$LAB_DIR/modorder.py" "$KMODS" "${WANTED_MODULES[@]}" > "$R/etc/modules.load"
   python3 "$LAB_DIR/modorder.py" "$KMODS" "${ONDEMAND_MODULES[@]}" > "$R/etc/modules.ondemand"
+  python3 "$LAB_DIR/modorder.py" "$KMODS" "${EARLY_MODULES[@]}" > "$R/etc/modules.early"
+  not_loaded=$(grep -vxFf "$R/etc/modules.load" "$R/etc/modules.early" || true)
+  [ -z "$not_loaded" ] || { log "early modules missing from modules.load: $not_loaded"; exit 1; }
   cat "$R/etc/modules.load" "$R/etc/modules.ondemand" | while read -r m; do
     mkdir -p "$R/lib/modules/$KVER/$(dirname "$m")"
     cp "$KMODS/$m" "$R/lib/modules/$KVER/$m"

@@ -15,14 +15,28 @@ lab_cmdline_arg() {
   return 1
 }
 
-# Mount the virtio-9p shares that run.sh attached, by their mount tag.
+# lab_insmod_list FILE: insmod the modules listed in FILE (paths under /lib/modules/VERSION), in
+# order, skipping those already loaded (by udev, in a boot-claim run). A failure is logged, not fatal.
+lab_insmod_list() {
+  while read -r ko; do
+    name=${ko##*/}; name=${name%.ko}
+    [ -d "/sys/module/${name//-/_}" ] && continue
+    insmod "/lib/modules/$(uname -r)/$ko" 2>/tmp/insmod.err ||
+      lab_log "insmod ${ko##*/} failed: $(cat /tmp/insmod.err)"
+  done < "$1"
+}
+
+# Mount the virtio-9p shares that run.sh attached, by their mount tag (once: a boot-claim run
+# mounts them before udev starts, and init calls this again).
 lab_mount_shares() {
   for d in /sys/bus/virtio/devices/*; do
     [ -f "$d/mount_tag" ] || continue
     tag=$(tr -d '\0' < "$d/mount_tag")
     case "$tag" in
-      labout)   mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=none labout /out ;;
-      hostroot) mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro hostroot /host ;;
+      labout)   lab_mounted /out && continue
+                mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=none labout /out ;;
+      hostroot) lab_mounted /host && continue
+                mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro hostroot /host ;;
       *) continue ;;
     esac && lab_log "mounted 9p share $tag"
   done
@@ -150,6 +164,74 @@ lab_host_chroot() {
   mount -t devtmpfs devtmpfs /host/dev
   mount -t tmpfs tmpfs /host/tmp
   mount -t tmpfs tmpfs /host/run
+}
+
+# ------------------------------------------------------------ udev at boot
+# A boot-claim run (run.sh LAB_UDEV=DIR: lab.udev=DIR lab.udevpkg=HOSTPATH) boots like a host with
+# Passthru's claim files: the real systemd-udevd and udevadm of Debian's udev package (unpacked by
+# build.sh on the host, never installed there) run in the guest's own root, from the host's share
+# with the host's loader and libraries, so their kmod builtin finds this kernel's modules in
+# /lib/modules and the claim rules' RUN programs the guest's /bin/sh and /sys.
+
+# lab_host_run NAME PATH ARGS...: the host program PATH, over 9p, as argv[0] NAME.
+lab_host_run() {
+  _name=$1 _path=$2; shift 2
+  /host/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 --library-path /host/lib/x86_64-linux-gnu:/host/usr/lib/x86_64-linux-gnu/systemd \
+    --argv0 "$_name" "$_path" "$@"
+}
+
+# lab_pci_state FILE: "ADDR DRIVER DRIVER_OVERRIDE" for every PCI device ("-" for no driver).
+lab_pci_state() {
+  ( for d in /sys/bus/pci/devices/*; do
+      drv=-; cd -P "$d/driver" 2>/dev/null && drv=${PWD##*/}
+      read -r ov < "$d/driver_override"
+      echo "${d##*/} $drv $ov"
+    done ) > "$1"
+}
+
+# lab_udev_boot: what a host's boot does between the kernel and the first guest, in the order
+# systemd runs it: modules-load.d (systemd-modules-load), udevd, `udevadm trigger` of the PCI
+# devices' add events, `udevadm settle`. OUTDIR/DIR/etc/{udev/rules.d,modprobe.d,modules-load.d}
+# (the boot-claim files, written by Passthru into a config root under /out) are bind-mounted over
+# the guest's /etc; "none" for none. udevd logs to /tmp/udevd.log (every rule step with
+# lab.udevdebug=1); the devices' state once udev settled goes to /tmp/udev-settled.state.
+lab_udev_boot() {
+  cfg=$(lab_cmdline_arg lab.udev)
+  pkg=/host$(lab_cmdline_arg lab.udevpkg) || lab_die "no lab.udevpkg= on the kernel command line"
+  [ -f "$pkg/bin/udevadm" ] || lab_die "no udev package at $pkg (tests/lab/build.sh unpacks it)"
+  lab_mounted /out || lab_die "no /out share for lab.udev=$cfg"
+  mkdir -p /lib/udev /etc/udev/rules.d /etc/modprobe.d /etc/modules-load.d
+  # Where this udev build looks for its own rules (80-drivers.rules loads drivers by modalias).
+  mount --bind "$pkg/lib/udev" /lib/udev || lab_die "bind $pkg/lib/udev"
+  if [ "$cfg" != none ]; then
+    [ -d "/out/$cfg" ] || lab_die "no /out/$cfg"
+    for d in udev/rules.d modprobe.d modules-load.d; do
+      if [ -d "/out/$cfg/etc/$d" ]; then
+        mount --bind "/out/$cfg/etc/$d" "/etc/$d" || lab_die "bind /out/$cfg/etc/$d"
+        lab_log "udev: /etc/$d from /out/$cfg: $(cd "/etc/$d" && echo *)"
+      fi
+    done
+  fi
+  lab_host_run systemd-modules-load /host/lib/systemd/systemd-modules-load > /tmp/modules-load.log 2>&1 ||
+    lab_log "systemd-modules-load failed: $(cat /tmp/modules-load.log)"
+  debug=; [ "$(lab_cmdline_arg lab.udevdebug)" = 1 ] && debug=--debug
+  lab_host_run systemd-udevd "$pkg/bin/udevadm" $debug > /tmp/udevd.log 2>&1 &
+  LAB_UDEVD_PID=$!
+  # Its control socket, once it listens (a test builtin: each exec of udevadm over 9p costs ~0.3 s under load).
+  read -r _t0 _ < /proc/uptime; _t0=${_t0%.*}
+  until [ -S /run/udev/control ]; do
+    kill -0 "$LAB_UDEVD_PID" 2>/dev/null || lab_die "systemd-udevd exited: $(cat /tmp/udevd.log)"
+    read -r _t _ < /proc/uptime
+    [ "${_t%.*}" -lt $((_t0 + 90)) ] || lab_die "systemd-udevd not listening after 90 s: $(cat /tmp/udevd.log)"
+    usleep 100000
+  done
+  # Answered from udevd's event loop, so its netlink socket is bound and no add event is missed.
+  lab_host_run udevadm "$pkg/bin/udevadm" control --ping --timeout=60 || lab_die "systemd-udevd did not answer: $(cat /tmp/udevd.log)"
+  lab_log "udev: systemd-udevd $LAB_UDEVD_PID up"
+  lab_host_run udevadm "$pkg/bin/udevadm" trigger --action=add --subsystem-match=pci || lab_log "udevadm trigger failed"
+  lab_host_run udevadm "$pkg/bin/udevadm" settle --timeout=120 || lab_log "udevadm settle timed out"
+  lab_pci_state /tmp/udev-settled.state
+  lab_log "udev: settled"
 }
 
 # ------------------------------------------------------------ nested KVM

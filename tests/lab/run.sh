@@ -22,6 +22,12 @@
 #   LAB_HOSTFWD  a qemu hostfwd rule (tcp:127.0.0.1:HOSTPORT-:GUESTPORT) on the NIC at
 #                05:00.0, alone in its IOMMU group: a host program reaches the guest there
 #                (restrict=on still keeps the guest from opening connections out)
+#   LAB_CARD_0406 the qemu model of the sound card at 04:00.6 (default ich9-intel-hda, 8086:293e);
+#                e.g. intel-hda (8086:2668) puts another card at that address, same group
+#   LAB_UDEV     a directory under OUTDIR that stands for /etc at boot: the guest starts the real
+#                systemd-udevd (Debian's udev package, unpacked by build.sh) BEFORE it loads the lab's
+#                modules, with OUTDIR/LAB_UDEV/etc/{udev/rules.d,modprobe.d,modules-load.d} bind-mounted
+#                over its own /etc (guestlib.sh lab_udev_boot); "none" for udev with no such files
 #
 # OUTDIR/qemu.pid holds qemu's PID while it runs, so a caller that has to can stop it by PID.
 # shellcheck disable=SC2054  # the commas are inside qemu option values
@@ -51,6 +57,7 @@ case "$IOMMU" in
   amd)   iommu_dev=(-device amd-iommu,intremap=on); append="$append amd_iommu=on" ;;
   *) echo "run: LAB_IOMMU must be intel or amd" >&2; exit 1 ;;
 esac
+[ -z "${LAB_UDEV:-}" ] || append="$append lab.udev=$LAB_UDEV lab.udevpkg=$WORK/udev"
 [ -z "${LAB_APPEND:-}" ] || append="$append $LAB_APPEND"
 
 # The topology. Fixed addresses keep bus numbers and IOMMU group numbers stable.
@@ -58,7 +65,7 @@ esac
 #  00:02.0 rp1 -> 01:00.0 e1000e + 01:00.1 ich9-intel-hda (multifunction, one group)
 #  00:02.1 rp2 -> 02:00.0 pcie-pci-bridge -> 03:01.0 intel-hda + 03:02.0 e1000 (one group)
 #  00:02.2 rp3 -> 04:00.0 VGA + 04:00.1 qemu-xhci + 04:00.6 ich9-intel-hda
-#                 (Renoir-like APU: HD Audio at function 6 shares the group)
+#                 (Renoir-like APU: HD Audio at function 6 shares the group; LAB_CARD_0406 swaps its model)
 #  00:02.3 rp4 -> 05:00.0 e1000e, alone
 #  00:05.0 virtio-blk (ext4 + swap in the guest), 00:06.0/00:07.0 virtio-9p shares
 #  00:1f.*       the ICH9's own LPC/SATA/SMBus
@@ -81,7 +88,7 @@ qemu_args=(
   -device pcie-root-port,id=rp3,bus=pcie.0,chassis=3,addr=0x2.0x2
   -device VGA,bus=rp3,addr=0x0.0x0,multifunction=on,romfile=
   -device qemu-xhci,bus=rp3,addr=0x0.0x1
-  -device ich9-intel-hda,id=snd3,bus=rp3,addr=0x0.0x6 -device hda-duplex,bus=snd3.0,audiodev=au0
+  -device "${LAB_CARD_0406:-ich9-intel-hda},id=snd3,bus=rp3,addr=0x0.0x6" -device hda-duplex,bus=snd3.0,audiodev=au0
   -device pcie-root-port,id=rp4,bus=pcie.0,chassis=4,addr=0x2.0x3
   -device e1000e,bus=rp4,romfile=,netdev=n3 -netdev "user,id=n3,restrict=on${LAB_HOSTFWD:+,hostfwd=$LAB_HOSTFWD}"
   -drive "file=$IMG/disk.img,if=none,id=d0,format=raw,snapshot=on"

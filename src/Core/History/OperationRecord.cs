@@ -34,6 +34,9 @@ public enum OperationAction
 
     /// <summary>The oldest history deleted to keep the database within its size budget (the message says what went).</summary>
     PruneHistory,
+
+    /// <summary>The kernel command line's boot files changed and the boot loader's tool run (the target is the file, the mode the commands).</summary>
+    ApplyKernelCommandLine,
 }
 
 public enum OperationStatus

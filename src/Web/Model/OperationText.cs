@@ -17,6 +17,7 @@ public static class OperationText
         OperationAction.CreateToken => "make API token",
         OperationAction.RevokeToken => "revoke API token",
         OperationAction.PruneHistory => "prune history",
+        OperationAction.ApplyKernelCommandLine => "apply kernel command line",
         _ => action.ToString(),
     };
 

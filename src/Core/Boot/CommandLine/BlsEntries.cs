@@ -33,6 +33,11 @@ public static class BlsEntries
             if (IsOptions(lines[i].TrimEnd('\r')))
             {
                 var start = lines[i].IndexOf(Options, StringComparison.Ordinal) + Options.Length;
+                while (start < lines[i].Length && char.IsWhiteSpace(lines[i][start]))
+                {
+                    start++;
+                }
+
                 var words = KernelParameters.Split(lines[i][start..]);
                 var after = KernelParameters.Apply(words, change);
                 if (!words.SequenceEqual(after))

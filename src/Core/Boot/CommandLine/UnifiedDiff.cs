@@ -9,8 +9,8 @@ public static class UnifiedDiff
 
     public static string Of(string path, string before, string after)
     {
-        var a = before.Split('\n');
-        var b = after.Split('\n');
+        var a = Lines(before);
+        var b = Lines(after);
 
         // Longest common subsequence over lines: boot loader files are a few dozen lines.
         var lcs = new int[a.Length + 1, b.Length + 1];
@@ -30,13 +30,13 @@ public static class UnifiedDiff
             {
                 ops.Add((' ', x++, y++));
             }
-            else if (y < b.Length && (x == a.Length || lcs[x, y + 1] >= lcs[x + 1, y]))
+            else if (x < a.Length && (y == b.Length || lcs[x + 1, y] >= lcs[x, y + 1]))
             {
-                ops.Add(('+', x, y++));
+                ops.Add(('-', x++, y));
             }
             else
             {
-                ops.Add(('-', x++, y));
+                ops.Add(('+', x, y++));
             }
         }
 
@@ -84,6 +84,9 @@ public static class UnifiedDiff
 
         return text.ToString();
     }
+
+    /// <summary>The text's lines; the newline that ends the last one starts no line of its own.</summary>
+    private static string[] Lines(string text) => (text.EndsWith('\n') ? text[..^1] : text).Split('\n');
 
     private static string Position(int index, int count) => count == 0 ? $"{index},0" : count == 1 ? $"{index + 1}" : $"{index + 1},{count}";
 }

@@ -1,3 +1,4 @@
+using Passthru.Core.Checks;
 using Passthru.Core.Boot.CommandLine;
 
 namespace Passthru.Core.Tests.Boot;
@@ -114,5 +115,28 @@ public sealed class CommandLineEditTests
         Assert.Equal(["iommu=pt"], pending.Added);
         Assert.Equal(["pcie_acs_override=downstream"], pending.Removed);
         Assert.False(RebootPending.Compare(["quiet"], ["BOOT_IMAGE=x", "quiet"]).IsPending);
+    }
+}
+
+public sealed class CheckFixesAreApplicableTests
+{
+    /// <summary>Every command line change a check proposes is one Apply accepts: a proposal outside the allowed set would be a dead button.</summary>
+    [Theory]
+    [InlineData("", CpuVendor.Intel, 0)]
+    [InlineData("intel_iommu=off iommu=off", CpuVendor.Intel, 0)]
+    [InlineData("amd_iommu=off pcie_acs_override=downstream vfio_pci.ids=10de:1b80", CpuVendor.Amd, 3)]
+    [InlineData("", CpuVendor.Amd, 0)]
+    public void EveryCheckKernelLine_IsInTheAllowedSet(string cmdline, CpuVendor cpu, int groups)
+    {
+        var facts = new HostFacts
+        {
+            CommandLine = new KernelCommandLine(cmdline), CpuVendor = cpu, Os = OsRelease.Parse("ID=debian"), IsProxmox = false,
+            IommuUnits = groups > 0 ? ["dmar0"] : [], IommuGroupCount = groups, InterruptRemapping = true, LoadedVfioModules = [], SelinuxEnforcing = null,
+        };
+
+        var lines = HostChecks.Evaluate(facts).Select(c => c.KernelLine).OfType<KernelLineFix>().ToArray();
+
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.True(ParameterChange.TryCreate(l.Add, l.Remove, out _, out var error), error));
     }
 }

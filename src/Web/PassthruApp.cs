@@ -117,6 +117,7 @@ public static class PassthruApp
         app.MapLogout();
         app.MapHostApi();
         app.MapBindingApi();
+        app.MapKernelCommandLineApi();
         app.MapInterruptApi();
         app.MapGuestApi();
         app.MapHub<HostHub>(HostHub.Path);

@@ -83,7 +83,7 @@ internal static class BindingCommands
             DryRun: arguments.Has("dry-run"), Force: arguments.Has("force"), ExpectedIds: expected, SeenPlan: plan);
     }
 
-    private static ServiceProvider Services(IConfiguration configuration)
+    internal static ServiceProvider Services(IConfiguration configuration)
     {
         var services = new ServiceCollection();
         services.AddSingleton(configuration);

@@ -35,6 +35,8 @@ public static class HostCommands
         ("detach", "detach ADDRESS | --group N [--dry-run] [--force] [--expect VVVV:DDDD] [--plan FINGERPRINT]", "give a device or a group to vfio-pci (JSON)"),
         ("reattach", "reattach ADDRESS | --group N [--dry-run] [--force] [--plan FINGERPRINT]", "give it back to its host driver (JSON)"),
         ("history", "history", "every detach and reattach, newest first (JSON)"),
+        ("cmdline", "cmdline [--add P[,P]] [--remove P[,P]] [--dry-run] [--plan FINGERPRINT]",
+            "the kernel command line: boot setup, reboot pending; with --add/--remove, apply (intel_iommu=on, iommu=pt; remove pcie_acs_override, vfio-pci.ids, amd_iommu=off)"),
         ("help", "help", "this list"),
     ];
 
@@ -60,6 +62,7 @@ public static class HostCommands
                 "scan" => (ScanCommand.Switches, Array.Empty<string>()),
                 "check" => (CheckCommand.Switches, Array.Empty<string>()),
                 "capture" => (CaptureCommand.Switches, Array.Empty<string>()),
+                "cmdline" => (KernelLineCommand.Switches, KernelLineCommand.Valued),
                 _ => (BindingCommands.Switches, BindingCommands.Valued),
             };
             var arguments = CommandArguments.Parse(args.Skip(1), switches, valued);
@@ -69,6 +72,7 @@ public static class HostCommands
                 "scan" => ScanCommand.Run(arguments, settings, output, error),
                 "check" => CheckCommand.Run(arguments, settings, output, error),
                 "capture" => CaptureCommand.Run(arguments, settings, output, error),
+                "cmdline" => await KernelLineCommand.RunAsync(arguments, settings, output),
                 _ => await BindingCommands.RunAsync(command, arguments, settings, output),
             };
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Passthru.Core.Binding;
+using Passthru.Core.Boot.CommandLine;
 using Passthru.Core.Changes;
 using Passthru.Core.Guests;
 using Passthru.Core.History;
@@ -45,6 +46,8 @@ public static class HostServices
         services.AddSingleton<IGuestUse, LibvirtGuestUsage>();
         // The lock file sits beside the history: the service and the command line share both.
         services.AddSingleton(sp => new HostChangeQueue(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.Database + ".changes.lock"));
+        services.AddSingleton(sp => new CommandLineApplier(sp.GetRequiredService<HostRoot>(), BootConfigRoot(sp), sp.GetRequiredService<OperationJournal>(),
+            sp.GetRequiredService<HostChangeQueue>(), new ToolRunner(ToolRunner.DefaultTimeout), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<GuestService>();
         services.AddSingleton<GuestPower>();
         services.AddSingleton<BindingService>();
@@ -66,4 +69,10 @@ public static class HostServices
         services.AddHostedService(sp => sp.GetRequiredService<LiveHost>());
         return services;
     }
+
+    /// <summary>Where boot files are written: <c>Passthru:Boot:ConfigRoot</c>, else the host root (<c>/</c> on a real host).</summary>
+    private static HostRoot BootConfigRoot(IServiceProvider services)
+        => services.GetRequiredService<IConfiguration>()["Passthru:Boot:ConfigRoot"] is { Length: > 0 } configRoot
+            ? new HostRoot(configRoot)
+            : services.GetRequiredService<HostRoot>();
 }

@@ -1,7 +1,10 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using Passthru.Core.Boot.CommandLine;
 using Passthru.Core.Checks;
 using Passthru.Core.Scanning;
+using Passthru.Web.Components.Dialogs;
 using Passthru.Web.Model;
 
 namespace Passthru.Web.Components.Pages;
@@ -12,7 +15,16 @@ public partial class HostPage
     [Inject]
     public required HostModel Model { get; init; }
 
+    [Inject]
+    public required CommandLineApplier Applier { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
     internal HostSnapshot? Host { get; private set; }
+
+    /// <summary>The boot setup, the configured line and whether a reboot is pending (read from files; changes only by an Apply or by hand).</summary>
+    internal CommandLineStatus? Boot { get; private set; }
 
     private string Verdict => HostChecks.Readiness(Host!.Checks);
 
@@ -25,7 +37,23 @@ public partial class HostPage
 
     private string SoloGroups => Host!.Groups.Count(g => g.Members.Count == 1).ToString(CultureInfo.InvariantCulture);
 
-    protected override async Task OnInitializedAsync() => Host = await Model.ScanAsync();
+    protected override async Task OnInitializedAsync() => await RescanAsync();
 
-    private async Task RescanAsync() => Host = await Model.ScanAsync();
+    private async Task RescanAsync()
+    {
+        Host = await Model.ScanAsync();
+        Boot = await Task.Run(Applier.Status);
+    }
+
+    /// <summary>A check's command line fix that Apply can make here: only on a recognised boot setup, only from the allowed parameters.</summary>
+    private ParameterChange? ApplicableChange(HostCheck check)
+        => check.KernelLine is { } line && Boot?.Setup.IsRecognised == true && ParameterChange.TryCreate(line.Add, line.Remove, out var change, out _) ? change : null;
+
+    private async Task ApplyAsync(HostCheck check, ParameterChange change)
+    {
+        if (await Dialogs.OpenKernelLineAsync($"Apply: {check.Title}", change) is not null)
+        {
+            Boot = await Task.Run(Applier.Status);
+        }
+    }
 }

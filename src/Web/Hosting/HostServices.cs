@@ -72,7 +72,7 @@ public static class HostServices
 
     /// <summary>Where boot files are written: <c>Passthru:Boot:ConfigRoot</c>, else the host root (<c>/</c> on a real host).</summary>
     private static HostRoot BootConfigRoot(IServiceProvider services)
-        => services.GetRequiredService<IConfiguration>()["Passthru:Boot:ConfigRoot"] is { Length: > 0 } configRoot
+        => services.GetService<IConfiguration>()?["Passthru:Boot:ConfigRoot"] is { Length: > 0 } configRoot
             ? new HostRoot(configRoot)
             : services.GetRequiredService<HostRoot>();
 }

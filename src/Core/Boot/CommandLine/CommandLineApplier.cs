@@ -127,7 +127,15 @@ public sealed class CommandLineApplier(HostRoot hostRoot, HostRoot configRoot, O
     private static void WriteReplacing(string path, string text)
     {
         var temporary = path + ".passthru-new";
-        File.WriteAllText(temporary, text);
+
+        // Made afresh (CreateNew): whatever was left under that name, a link too, is removed and never written through.
+        File.Delete(temporary);
+        using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(text);
+        }
+
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(temporary, File.GetUnixFileMode(path));

@@ -38,7 +38,7 @@ public sealed class HostPageKernelLineTests : PageTestContext
     public void RebootPending_NamesWhatTheNextBootAddsAndDrops()
     {
         var page = Render<HostPage>();
-        page.WaitForState(() => page.Instance.Boot is not null, Timeout);
+        page.WaitForState(() => page.Instance.Host is not null, Timeout);
 
         Assert.Equal("intel_iommu=on", page.Find("#reboot-adds").TextContent);
         Assert.Equal("pcie_acs_override=downstream", page.Find("#reboot-drops").TextContent);
@@ -50,7 +50,7 @@ public sealed class HostPageKernelLineTests : PageTestContext
     {
         var dialogs = Render<MudDialogProvider>();
         var page = Render<HostPage>();
-        page.WaitForState(() => page.Instance.Boot is not null, Timeout);
+        page.WaitForState(() => page.Instance.Host is not null, Timeout);
 
         ClickLive(() => page.Find("#apply-iommu-pt"));
         dialogs.WaitForElement("#kernel-line-apply", Timeout);
@@ -72,7 +72,7 @@ public sealed class HostPageKernelLineTests : PageTestContext
     {
         File.Delete(Path.Combine(_tree.Root, "usr/sbin/update-grub"));
         var page = Render<HostPage>();
-        page.WaitForState(() => page.Instance.Boot is not null, Timeout);
+        page.WaitForState(() => page.Instance.Host is not null, Timeout);
 
         Assert.Empty(page.FindAll("[id^=apply-]"));
         Assert.Contains("not recognised", page.Find("#boot-setup").TextContent, StringComparison.Ordinal);

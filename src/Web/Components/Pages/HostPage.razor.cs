@@ -41,8 +41,9 @@ public partial class HostPage
 
     private async Task RescanAsync()
     {
-        Host = await Model.ScanAsync();
+        // The boot status first: the page (and a test waiting for Host) treats Host as the sign that everything is loaded.
         Boot = await Task.Run(Applier.Status);
+        Host = await Model.ScanAsync();
     }
 
     /// <summary>A check's command line fix that Apply can make here: only on a recognised boot setup, only from the allowed parameters.</summary>

@@ -23,6 +23,8 @@ fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
 # The libvirt tests: libvirt0 and a real libvirtd (with virsh and the libvirt-qemu user) running tiny qemu guests.
 [ -x /usr/sbin/libvirtd ] || missing+=(libvirt-daemon-system)
 [ -x /usr/bin/qemu-system-x86_64 ] || missing+=(qemu-system-x86)
+# The kernel command line's Apply runs the real update-grub (grub2-common, with grub-common's grub-mkconfig) in a chroot.
+[ -x /usr/sbin/update-grub ] || missing+=(grub2-common grub-common)
 if [ "${PASSTHRU_SKIP_LAB:-0}" != 1 ]; then
     # The container image tests (ContainerImageTests): rootful podman with runc, and debootstrap for
     # the Debian base image that tests/container/import-base-image.sh makes (no registry here).

@@ -118,6 +118,7 @@ public static class PassthruApp
         app.MapHostApi();
         app.MapBindingApi();
         app.MapBootApi();
+        app.MapKernelCommandLineApi();
         app.MapInterruptApi();
         app.MapGuestApi();
         app.MapHub<HostHub>(HostHub.Path);

@@ -27,6 +27,10 @@ public static class HostChecks
     private static string IommuParameter(HostFacts facts)
         => facts.CpuVendor == CpuVendor.Amd ? "iommu=pt" : "intel_iommu=on iommu=pt";
 
+    /// <summary>The same as a change Apply can make: an addition replaces any other value of its name (intel_iommu=off, iommu=off).</summary>
+    private static KernelLineFix IommuLine(HostFacts facts, params string[] remove)
+        => new(IommuParameter(facts).Split(' '), remove);
+
     private static string CpuName(HostFacts facts) => facts.CpuVendor switch
     {
         CpuVendor.Intel => "Intel CPU (VT-d)",
@@ -48,7 +52,8 @@ public static class HostChecks
             facts.IommuUnits.Count == 0
                 ? $"No IOMMU is active ({CpuName(facts)}): no device can be passed to a guest."
                 : "An IOMMU is present but the kernel made no IOMMU groups.",
-            $"Enable {firmware} in the firmware setup. Then: {BootloaderFix.AddParameters(facts.Os, facts.IsProxmox, IommuParameter(facts))}");
+            $"Enable {firmware} in the firmware setup. Then: {BootloaderFix.AddParameters(facts.Os, facts.IsProxmox, IommuParameter(facts))}",
+            IommuLine(facts));
     }
 
     private static HostCheck IommuKernelFlag(HostFacts facts)
@@ -59,7 +64,8 @@ public static class HostChecks
         {
             var which = cmdline.IntelIommu == "off" ? "intel_iommu=off" : cmdline.AmdIommu == "off" ? "amd_iommu=off" : "iommu=off";
             return new HostCheck("iommu-flag", title, CheckStatus.Fail, $"The kernel was booted with {which}.",
-                $"Remove {which} from the kernel command line. {BootloaderFix.AddParameters(facts.Os, facts.IsProxmox, IommuParameter(facts))}");
+                $"Remove {which} from the kernel command line. {BootloaderFix.AddParameters(facts.Os, facts.IsProxmox, IommuParameter(facts))}",
+                IommuLine(facts, cmdline.AmdIommu == "off" ? ["amd_iommu=off"] : []));
         }
 
         if (facts.CpuVendor == CpuVendor.Intel && cmdline.IntelIommu is null)
@@ -67,7 +73,7 @@ public static class HostChecks
             return facts.IommuGroupCount > 0
                 ? new HostCheck("iommu-flag", title, CheckStatus.Pass, "intel_iommu is not set, but this kernel enables VT-d by default.")
                 : new HostCheck("iommu-flag", title, CheckStatus.Fail, "Intel CPU and no intel_iommu=on: most kernels leave VT-d off without it.",
-                    BootloaderFix.AddParameters(facts.Os, facts.IsProxmox, IommuParameter(facts)));
+                    BootloaderFix.AddParameters(facts.Os, facts.IsProxmox, IommuParameter(facts)), IommuLine(facts));
         }
 
         var given = string.Join(" ", new[] { ("intel_iommu", cmdline.IntelIommu), ("amd_iommu", cmdline.AmdIommu) }
@@ -87,7 +93,7 @@ public static class HostChecks
 
         return new HostCheck("iommu-pt", title, CheckStatus.Warn,
             "Devices the host keeps go through IOMMU translation, which costs some I/O speed; passthrough works either way.",
-            BootloaderFix.AddParameters(facts.Os, facts.IsProxmox, "iommu=pt"));
+            BootloaderFix.AddParameters(facts.Os, facts.IsProxmox, "iommu=pt"), new KernelLineFix(["iommu=pt"], []));
     }
 
     private static HostCheck InterruptRemapping(HostFacts facts)
@@ -124,15 +130,24 @@ public static class HostChecks
         return facts.CommandLine.AcsOverride is { } value
             ? new HostCheck("acs-override", title, CheckStatus.Warn,
                 $"Booted with pcie_acs_override={value}: groups are split without real isolation, so devices in a split group can still reach each other by peer-to-peer DMA.",
-                "Use only with guests you trust; a slot with real ACS is the safe way to a group of one.")
+                "Use only with guests you trust; a slot with real ACS is the safe way to a group of one. To stop using it, remove " +
+                $"pcie_acs_override={value} from the kernel command line and reboot.",
+                new KernelLineFix([], ["pcie_acs_override"]))
             : new HostCheck("acs-override", title, CheckStatus.Pass, "Not used: IOMMU groups reflect the hardware's real isolation.");
     }
 
     private static HostCheck VfioPciIds(HostFacts facts)
     {
+        const string title = "Devices claimed by vfio-pci at boot";
         var ids = facts.CommandLine.VfioPciIds;
-        return new HostCheck("vfio-pci-ids", "Devices claimed by vfio-pci at boot", CheckStatus.Pass,
-            ids.Count > 0 ? $"vfio-pci.ids={string.Join(",", ids)}: vfio-pci takes these vendor:device IDs before any host driver." : "None (no vfio-pci.ids= on the kernel command line).");
+        return ids.Count == 0
+            ? new HostCheck("vfio-pci-ids", title, CheckStatus.Pass, "None by vendor:device (no vfio-pci.ids= on the kernel command line).")
+            : new HostCheck("vfio-pci-ids", title, CheckStatus.Warn,
+                $"vfio-pci.ids={string.Join(",", ids)}: vfio-pci takes every card with these vendor:device IDs before any host driver, " +
+                "a second identical card the host needs too.",
+                "Claim the devices at boot instead (Claim at boot on the device page), which takes one card at one address only, " +
+                "then remove vfio-pci.ids= from the kernel command line.",
+                new KernelLineFix([], ["vfio-pci.ids"]));
     }
 
     private static HostCheck Selinux(HostFacts facts)

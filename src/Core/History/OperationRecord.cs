@@ -43,6 +43,8 @@ public enum OperationAction
 
     /// <summary>What the kernel did with the claims at a boot: written once per boot, failed when a claim was not applied as intended.</summary>
     BootCheck,
+    /// <summary>The kernel command line's boot files changed and the boot loader's tool run (the target is the file, the mode the commands).</summary>
+    ApplyKernelCommandLine,
 }
 
 public enum OperationStatus

@@ -36,6 +36,8 @@ public static class HostCommands
         ("reattach", "reattach ADDRESS | --group N [--dry-run] [--force] [--plan FINGERPRINT]", "give it back to its host driver (JSON)"),
         ("history", "history", "every detach and reattach, newest first (JSON)"),
         ("boot", BootCommands.Usage, "devices claimed for vfio-pci at boot: list them with what this boot did, claim, release (JSON)"),
+        ("cmdline", "cmdline [--add P[,P]] [--remove P[,P]] [--dry-run] [--plan FINGERPRINT]",
+            "the kernel command line: boot setup, reboot pending; with --add/--remove, apply (intel_iommu=on, iommu=pt; remove pcie_acs_override, vfio-pci.ids, amd_iommu=off)"),
         ("help", "help", "this list"),
     ];
 
@@ -62,6 +64,7 @@ public static class HostCommands
                 "check" => (CheckCommand.Switches, Array.Empty<string>()),
                 "capture" => (CaptureCommand.Switches, Array.Empty<string>()),
                 "boot" => (BootCommands.Switches, BootCommands.Valued),
+                "cmdline" => (KernelLineCommand.Switches, KernelLineCommand.Valued),
                 _ => (BindingCommands.Switches, BindingCommands.Valued),
             };
             var arguments = CommandArguments.Parse(args.Skip(1), switches, valued);
@@ -72,6 +75,7 @@ public static class HostCommands
                 "check" => CheckCommand.Run(arguments, settings, output, error),
                 "capture" => CaptureCommand.Run(arguments, settings, output, error),
                 "boot" => await BootCommands.RunAsync(arguments, settings, output),
+                "cmdline" => await KernelLineCommand.RunAsync(arguments, settings, output),
                 _ => await BindingCommands.RunAsync(command, arguments, settings, output),
             };
         }

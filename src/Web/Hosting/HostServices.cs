@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Passthru.Core.Binding;
 using Passthru.Core.Boot;
+using Passthru.Core.Boot.CommandLine;
 using Passthru.Core.Changes;
 using Passthru.Core.Guests;
 using Passthru.Core.History;
@@ -46,10 +47,13 @@ public static class HostServices
         services.AddSingleton<IGuestUse, LibvirtGuestUsage>();
         // The lock file sits beside the history: the service and the command line share both.
         services.AddSingleton(sp => new HostChangeQueue(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.Database + ".changes.lock"));
+        // Boot files (claims, the kernel command line) are written under the configuration root: the host root unless set apart.
+        services.AddSingleton(sp => new ConfigFiles(new HostRoot(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.BootConfigRoot)));
+        services.AddSingleton(sp => new CommandLineApplier(sp.GetRequiredService<HostRoot>(), sp.GetRequiredService<ConfigFiles>().Root, sp.GetRequiredService<OperationJournal>(),
+            sp.GetRequiredService<HostChangeQueue>(), new ToolRunner(ToolRunner.DefaultTimeout), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<GuestService>();
         services.AddSingleton<GuestPower>();
         services.AddSingleton<BindingService>();
-        services.AddSingleton(sp => new ConfigFiles(new HostRoot(sp.GetRequiredService<IOptions<PassthruOptions>>().Value.BootConfigRoot)));
         services.AddSingleton(new InitramfsRegenerator(InitramfsRegenerator.DefaultTimeout));
         services.AddSingleton<BootClaimService>();
         services.AddSingleton<BootCheckRecorder>();

@@ -20,6 +20,7 @@ public static class OperationText
         OperationAction.ClaimAtBoot => "claim at boot",
         OperationAction.ReleaseAtBoot => "release at boot",
         OperationAction.BootCheck => "boot check",
+        OperationAction.ApplyKernelCommandLine => "apply kernel command line",
         _ => action.ToString(),
     };
 

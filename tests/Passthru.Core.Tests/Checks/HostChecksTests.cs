@@ -78,6 +78,31 @@ public class HostChecksTests
     }
 
     [Fact]
+    public void AcsOverride_Present_OffersToRemoveIt()
+    {
+        var line = Check(Facts("pcie_acs_override=downstream"), "acs-override").KernelLine!;
+        Assert.Empty(line.Add);
+        Assert.Equal(["pcie_acs_override"], line.Remove);
+    }
+
+    [Fact]
+    public void VfioPciIds_Present_WarnsAndPointsAtClaimsAtBoot()
+    {
+        var check = Check(Facts("vfio-pci.ids=8086:293e"), "vfio-pci-ids");
+        Assert.Equal(CheckStatus.Warn, check.Status);
+        Assert.Contains("Claim at boot", check.Fix, StringComparison.Ordinal);
+        Assert.Equal(["vfio-pci.ids"], check.KernelLine!.Remove);
+    }
+
+    [Fact]
+    public void IommuFlag_AmdIommuOff_RemovesItAndAddsPassthroughMode()
+    {
+        var line = Check(Facts("amd_iommu=off", cpu: CpuVendor.Amd), "iommu-flag").KernelLine!;
+        Assert.Equal(["iommu=pt"], line.Add);
+        Assert.Equal(["amd_iommu=off"], line.Remove);
+    }
+
+    [Fact]
     public void VfioModules_Missing_WarnsWithModprobe()
     {
         var check = Check(Facts(modules: []), "vfio-modules");

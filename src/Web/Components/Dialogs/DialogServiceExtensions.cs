@@ -61,6 +61,15 @@ public static class DialogServiceExtensions
         return (await reference.Result)?.Data as GuestStartResult;
     }
 
+    /// <summary>Apply on the kernel command line: the plan, then the outcome, or null when nothing ran.</summary>
+    public static async Task<Passthru.Core.Boot.CommandLine.CommandLineResult?> OpenKernelLineAsync(this IDialogService dialogs, string title,
+        Passthru.Core.Boot.CommandLine.ParameterChange change)
+    {
+        var reference = await dialogs.ShowAsync<KernelLineDialog>(title, new DialogParameters<KernelLineDialog> { { d => d.Change, change } },
+            new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
+        return (await reference.Result)?.Data as Passthru.Core.Boot.CommandLine.CommandLineResult;
+    }
+
     /// <summary>A yes/no question for a step that cannot be taken back; true when the person said yes.</summary>
     public static async Task<bool> ConfirmAsync(this IDialogService dialogs, string title, string message, string yes)
         => await dialogs.ShowMessageBoxAsync(title, message, yesText: yes, cancelText: "Cancel") == true;

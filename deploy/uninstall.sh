@@ -4,6 +4,8 @@
 #   sudo deploy/uninstall.sh            # keeps the history (/var/lib/passthru) and settings you changed
 #   sudo deploy/uninstall.sh --purge    # removes those too
 #   deploy/uninstall.sh --root DIR      # from a tree install.sh --root DIR made: no systemctl
+# libvirt's hook (/etc/libvirt/hooks/qemu.d/passthru) goes with the other files; libvirt looks for the hook
+# at each guest start, so it needs no restart to stop running it.
 # Settings files (/etc/passthru/appsettings.json, /etc/pam.d/passthru) are removed only while they are
 # as installed: one you edited is yours, and stays (with its folder) unless --purge.
 set -euo pipefail

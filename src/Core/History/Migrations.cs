@@ -81,6 +81,12 @@ internal static class Migrations
             ALTER TABLE operations ADD COLUMN overridden       TEXT;   -- the refusals' reasons, one per line
             ALTER TABLE operations ADD COLUMN plan_fingerprint TEXT;   -- PlanFingerprint of the plan that was run
             """),
+        (6, "subsystem ids per device", """
+            -- Two cards of one model differ in their subsystem ids: kept so that a guest's start can tell
+            -- the card it was given from another of the same model put in its place.
+            ALTER TABLE operation_devices ADD COLUMN subsystem_vendor_id TEXT;
+            ALTER TABLE operation_devices ADD COLUMN subsystem_device_id TEXT;
+            """),
     ];
 
     public static int LatestVersion => Steps[^1].Version;

@@ -14,6 +14,11 @@
 #                                         /etc/pam.d/common-auth (Debian, Ubuntu, Proxmox), else
 #                                         deploy/pam.d/passthru.system-auth (Fedora, RHEL, Arch); never overwritten
 #   /usr/local/bin/passthru               deploy/cli/passthru: the command line with the service's settings
+#   /etc/libvirt/hooks/qemu.d/passthru    deploy/libvirt/qemu.d-passthru: libvirt's hook that refuses to start a guest
+#                                         whose host device address holds another card than the one Passthru gave it
+#                                         (libvirt 6.5 and later; an older libvirt gets it as /etc/libvirt/hooks/qemu
+#                                         when it has no qemu hook yet). Only where libvirt is installed (/etc/libvirt);
+#                                         a hook Passthru did not write is never replaced.
 #   /var/lib/passthru/                    made by systemd (StateDirectory=): the database
 # The build is self-contained by default: it carries the .NET runtime patch it was built with, runs on any
 # distribution, and gets runtime security fixes with a new Passthru build. A framework-dependent build
@@ -148,14 +153,67 @@ else
     put_config "$repo/deploy/pam.d/passthru.system-auth" /etc/pam.d/passthru 0644
 fi
 
+# libvirt's hook. libvirt runs every program in hooks/qemu.d since 6.5; an older one runs hooks/qemu alone.
+libvirt_version() {
+    local daemon
+    for daemon in virtqemud libvirtd; do
+        if command -v "$daemon" >/dev/null; then
+            "$daemon" --version 2>/dev/null | grep -o '[0-9][0-9]*\.[0-9][0-9]*' | head -n1
+            return
+        fi
+    done
+}
+hook_installed=0  # 1: a hook libvirt does not know of yet
+if [ ! -d "$root/etc/libvirt" ]; then
+    log "libvirt is not installed (no /etc/libvirt): no libvirt hook; run install.sh again after installing libvirt"
+else
+    hook=/etc/libvirt/hooks/qemu.d/passthru
+    version=
+    # Under --root the target's libvirt cannot be asked: it is taken to be 6.5 or later, like every supported distribution's.
+    [ -z "$root" ] && version=$(libvirt_version)
+    if [ -n "$version" ] && [ "$(printf '%s\n' "$version" 6.5 | sort -V | head -n1)" != 6.5 ]; then
+        hook=/etc/libvirt/hooks/qemu
+    fi
+    # An earlier install's hook was removed above with its other files: one still there is someone else's.
+    if [ -e "$root$hook" ]; then
+        if [ "$hook" = /etc/libvirt/hooks/qemu ]; then
+            log "libvirt $version runs /etc/libvirt/hooks/qemu alone, and this host has its own: left alone. To have Passthru refuse a start on a changed card, add to it:"
+            log "  if [ \"\$2 \$3\" = 'prepare begin' ]; then /usr/local/bin/passthru libvirt-hook \"\$@\"; [ \$? -ne 1 ] || exit 1; fi"
+            log "(it reads the domain XML on stdin: put it before anything else in that hook reads stdin)"
+        else
+            log "kept the existing $hook: not written by this script"
+        fi
+    else
+        put_file "$repo/deploy/libvirt/qemu.d-passthru" "$hook" 0755
+        # An upgrade replaces a hook libvirt already runs; only a new one needs libvirt restarted.
+        if ! printf '%s\n' "${old_files[@]}" | grep -qxF "$hook"; then
+            hook_installed=1
+        fi
+    fi
+fi
+
 printf '%s\n' "${entries[@]}" | awk '!seen[$0]++' > "$manifest"
 
 if [ -n "$root" ]; then
     log "installed into $root; systemctl left alone"
+    if [ "$hook_installed" = 1 ]; then
+        log "libvirt looks for its hooks when it starts: restart it on that host to turn the hook on"
+    fi
 elif [ ! -d /run/systemd/system ]; then
     log "installed; systemd is not running here, so the service was not started (systemctl enable --now passthru once it is)"
+    if [ "$hook_installed" = 1 ]; then
+        log "libvirt looks for its hooks when it starts: restart libvirtd to turn the hook on"
+    fi
 else
     systemctl daemon-reload
+    if [ "$hook_installed" = 1 ]; then
+        # libvirt looks for its hooks when it starts. A restart keeps running guests running.
+        if systemctl try-restart libvirtd.service virtqemud.service; then
+            log "restarted libvirt (where it ran), so that it runs the new hook"
+        else
+            log "could not restart libvirt: restart it yourself to turn the hook on"
+        fi
+    fi
     if [ "$start" = 1 ]; then
         systemctl enable passthru.service
         systemctl restart passthru.service

@@ -4,6 +4,10 @@
 #   sudo deploy/uninstall.sh            # keeps the history (/var/lib/passthru) and settings you changed
 #   sudo deploy/uninstall.sh --purge    # removes those too
 #   deploy/uninstall.sh --root DIR      # from a tree install.sh --root DIR made: no systemctl
+# Claims at boot (/etc/passthru/boot-claims.json and the udev rules, module and initramfs files it lists)
+# stay, still working, unless --purge.
+# libvirt's hook (/etc/libvirt/hooks/qemu.d/passthru) goes with the other files; libvirt looks for the hook
+# at each guest start, so it needs no restart to stop running it.
 # Settings files (/etc/passthru/appsettings.json, /etc/pam.d/passthru) are removed only while they are
 # as installed: one you edited is yours, and stays (with its folder) unless --purge.
 set -euo pipefail
@@ -55,6 +59,23 @@ rm -f -- "${files[@]}" "$manifest"
 for path in "${dirs[@]}"; do
     rmdir "$root$path" 2>/dev/null || log "kept $path: not empty"
 done
+
+# The claims at boot: the files their record lists, with the record. Without --purge they stay and keep working
+# (plain udev rules and module options), unchecked.
+claims=$root/etc/passthru/boot-claims.json
+if [ -f "$claims" ]; then
+    if [ "$purge" = 1 ]; then
+        sed -n 's/^ *"\(etc\/[A-Za-z0-9._:\/-]*\)": *"[0-9a-f]\{64\}",\{0,1\}$/\1/p' "$claims" | while read -r path; do
+            case $path in *..*) continue ;; esac
+            rm -f -- "$root/$path" && log "removed /$path (a claim at boot)"
+        done
+        rm -f "$claims"
+        rmdir "$root/etc/passthru" 2>/dev/null || true
+        log "claims at boot removed: rebuild the initramfs before the next boot (update-initramfs -u -k all, dracut --regenerate-all --force or mkinitcpio -P)"
+    else
+        log "kept the claims at boot (/etc/passthru/boot-claims.json and the files it lists): they keep their devices on vfio-pci; --purge removes them"
+    fi
+fi
 
 if [ "$purge" = 1 ]; then
     rm -rf "$root/var/lib/passthru"

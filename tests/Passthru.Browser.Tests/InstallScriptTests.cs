@@ -23,6 +23,7 @@ public sealed class InstallScriptTests : IDisposable
         Write("etc/pam.d/other", "auth required pam_deny.so\n");
         Write("etc/pam.d/common-auth", "auth required pam_unix.so\n");
         Write("usr/local/bin/someone-elses-tool", "#!/bin/sh\n");
+        Write("etc/libvirt/qemu.conf", "# libvirt is installed\n");
         var before = Snapshot();
 
         await InstallAsync();
@@ -34,11 +35,66 @@ public sealed class InstallScriptTests : IDisposable
         AssertSameFile("deploy/appsettings.json", "etc/passthru/appsettings.json");
         AssertSameFile("deploy/pam.d/passthru", "etc/pam.d/passthru");
         AssertSameFile("deploy/cli/passthru", "usr/local/bin/passthru");
+        AssertSameFile("deploy/libvirt/qemu.d-passthru", "etc/libvirt/hooks/qemu.d/passthru");
+        Assert.True(File.GetUnixFileMode(Installed("etc/libvirt/hooks/qemu.d/passthru")).HasFlag(UnixFileMode.OtherExecute));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Installed("etc/passthru/appsettings.json")));
 
         await UninstallAsync();
 
         Assert.Equal(before, Snapshot());
+    }
+
+    [PublishedAppFact]
+    public async Task InstallThenUninstallPurge_WhereTheHostHasItsOwnHookOfThatName_NeverTouchesIt()
+    {
+        Write("etc/libvirt/hooks/qemu.d/passthru", "#!/bin/sh\n# this host's own hook\nexit 0\n");
+        var before = Snapshot();
+
+        await InstallAsync();
+        Assert.Equal(before["etc/libvirt/hooks/qemu.d/passthru"], Snapshot()["etc/libvirt/hooks/qemu.d/passthru"]);
+        await InstallAsync();
+        await UninstallAsync("--purge");
+
+        Assert.Equal(before, Snapshot());
+    }
+
+    [PublishedAppFact]
+    public async Task UninstallPurge_RemovesEveryClaimFile_AndNoRuleOfTheHosts()
+    {
+        // A Debian-like host: its own rule, and the folders systemd and kmod ship.
+        Directory.CreateDirectory(Installed("etc/modprobe.d"));
+        Directory.CreateDirectory(Installed("etc/modules-load.d"));
+        Write("etc/udev/rules.d/70-hosts-own.rules", "# this host's own rule\n");
+        var before = Snapshot();
+        await InstallAsync();
+        var database = Scratch.NewPath("passthru-claims") + ".db";
+        try
+        {
+            // The published app claims a captured host's shared group, writing under the installed root as on a real host.
+            await ProcessRunner.RunAsync(Environment.GetEnvironmentVariable(PublishedAppFactAttribute.Variable)!,
+                ["boot", "claim", "--group", "12", "--force", "--host-root", CapturedTrees.Path("intel-initial"),
+                 "--Passthru:Boot:ConfigRoot", _root, "--Passthru:Database", database], TimeSpan.FromMinutes(2));
+        }
+        finally
+        {
+            Scratch.DeleteDatabase(database);
+        }
+
+        Assert.True(File.Exists(Installed("etc/udev/rules.d/61-passthru-vfio-0000:04:00.6.rules")));
+        Assert.True(File.Exists(Installed("etc/modules-load.d/passthru-vfio.conf")));
+
+        await UninstallAsync("--purge");
+
+        Assert.Equal(before, Snapshot());
+    }
+
+    [PublishedAppFact]
+    public async Task Install_WithoutLibvirt_InstallsNoHook()
+    {
+        await InstallAsync();
+
+        Assert.False(Directory.Exists(Installed("etc/libvirt")));
+        Assert.True(File.Exists(Installed("usr/local/bin/passthru")));
     }
 
     [PublishedAppFact]

@@ -46,7 +46,7 @@ public sealed class BootCheckRecorder(HistoryDatabase database, OperationJournal
         }
 
         var wrong = statuses.Where(s => !s.IsAsIntended).ToArray();
-        var devices = statuses.Select(s => new OperationDevice(s.Address, CardIdentity.Hex(s.Claim.Card.VendorId), CardIdentity.Hex(s.Claim.Card.DeviceId), s.Group, null)).ToArray();
+        var devices = statuses.Select(s => new OperationDevice(s.Address, ClaimedCard.Hex(s.Claim.Card.VendorId), ClaimedCard.Hex(s.Claim.Card.DeviceId), s.Group, null)).ToArray();
         var id = await journal.BeginAsync(Checker, OperationAction.BootCheck, $"boot {boot}", false, devices, cancellationToken);
         var message = wrong.Length == 0
             ? $"All {statuses.Count} claims applied: {string.Join(", ", statuses.Select(s => s.Address))} on vfio-pci as intended."

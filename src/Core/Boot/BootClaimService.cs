@@ -45,7 +45,7 @@ public sealed class BootClaimService(HostScanner scanner, BindingService binding
             return new BootClaimResult(plan, OperationStatus.Refused, plan.Refusals.PlanChangedMessage(wouldDo: Describe(plan, done: false)), null) { PlanChanged = true };
         }
 
-        var devices = plan.Claims.Select(c => new OperationDevice(c.Address, CardIdentity.Hex(c.Card.VendorId), CardIdentity.Hex(c.Card.DeviceId), c.Group, null)).ToArray();
+        var devices = plan.Claims.Select(c => new OperationDevice(c.Address, ClaimedCard.Hex(c.Card.VendorId), ClaimedCard.Hex(c.Card.DeviceId), c.Group, null)).ToArray();
         if (plan.IsRefused(request.Force))
         {
             var reason = plan.Refusals.Summary();
@@ -137,7 +137,7 @@ public sealed class BootClaimService(HostScanner scanner, BindingService binding
         var claims = new List<BootClaim>();
         foreach (var planned in detach.Devices)
         {
-            if (devices.GetValueOrDefault(planned.Address) is not { } device || CardIdentity.Of(device) is not { } card)
+            if (devices.GetValueOrDefault(planned.Address) is not { } device || ClaimedCard.Of(device) is not { } card)
             {
                 refusals.Add(new Refusal(RefusalKind.DeviceChanged, planned.Address,
                     $"{planned.Address}: its vendor, device and subsystem IDs could not all be read, so a claim could not tell it from another card.", CanOverride: false));

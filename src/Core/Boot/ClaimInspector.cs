@@ -16,7 +16,7 @@ public static class ClaimInspector
     private static ClaimStatus Inspect(BootClaim claim, ClaimManifest manifest, PciDevice? device, ConfigFiles files)
     {
         var rule = ClaimRule.PathOf(claim.Address);
-        var found = device is null ? null : CardIdentity.Of(device);
+        var found = device is null ? null : ClaimedCard.Of(device);
         ClaimStatus Status(ClaimState state, string message, string? fix)
             => new(claim, state, message, device?.Driver, found, device?.IommuGroup, fix);
 

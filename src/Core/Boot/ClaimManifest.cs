@@ -76,7 +76,7 @@ public sealed record ClaimManifest(IReadOnlyList<BootClaim> Claims, IReadOnlyDic
                 throw new ClaimManifestException($"{source}: '{HostModule}' is not a kernel module's name.");
             }
 
-            return new BootClaim(address, new CardIdentity(vendor, device, subVendor, subDevice), Group, Name, HostModule, ClaimedAt, ClaimedBy);
+            return new BootClaim(address, new ClaimedCard(vendor, device, subVendor, subDevice), Group, Name, HostModule, ClaimedAt, ClaimedBy);
         }
 
         private static (ushort, ushort) Split(string pair)

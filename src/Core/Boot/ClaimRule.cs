@@ -26,8 +26,8 @@ public static class ClaimRule
         var group = claim.Group is { } g ? $", group {g}" : "";
         return $"# Passthru: claim {claim.Address} for vfio-pci at boot, only while the same card is there ({card.Ids}, subsystem {card.SubsystemIds}{group}).\n" +
                $"ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"{claim.Address}\", " +
-               $"ATTR{{vendor}}==\"0x{CardIdentity.Hex(card.VendorId)}\", ATTR{{device}}==\"0x{CardIdentity.Hex(card.DeviceId)}\", " +
-               $"ATTR{{subsystem_vendor}}==\"0x{CardIdentity.Hex(card.SubsystemVendorId)}\", ATTR{{subsystem_device}}==\"0x{CardIdentity.Hex(card.SubsystemDeviceId)}\", " +
+               $"ATTR{{vendor}}==\"0x{ClaimedCard.Hex(card.VendorId)}\", ATTR{{device}}==\"0x{ClaimedCard.Hex(card.DeviceId)}\", " +
+               $"ATTR{{subsystem_vendor}}==\"0x{ClaimedCard.Hex(card.SubsystemVendorId)}\", ATTR{{subsystem_device}}==\"0x{ClaimedCard.Hex(card.SubsystemDeviceId)}\", " +
                "ATTR{driver_override}=\"vfio-pci\", RUN+=\"/bin/sh -c 'echo %k > /sys/bus/pci/drivers_probe'\"\n";
     }
 }

@@ -32,7 +32,7 @@ public enum ClaimState
 /// <param name="Found">The card at the address now; null when there is none or its IDs could not be read.</param>
 /// <param name="Group">The device's IOMMU group now.</param>
 /// <param name="Fix">What to do about it; null when applied.</param>
-public sealed record ClaimStatus(BootClaim Claim, ClaimState State, string Message, string? Driver, CardIdentity? Found, int? Group, string? Fix)
+public sealed record ClaimStatus(BootClaim Claim, ClaimState State, string Message, string? Driver, ClaimedCard? Found, int? Group, string? Fix)
 {
     public PciAddress Address => Claim.Address;
 

@@ -154,9 +154,15 @@ public sealed class GuestService(ILibvirtClient libvirt, HostScanner scanner, Op
         return undone;
     }
 
+    /// <summary>What the journal keeps of each device: with its subsystem ids, so that a start can tell it from another card of its model.</summary>
     private static OperationDevice[] Journaled(IEnumerable<PciDevice> devices)
-        => devices.Select(d => new OperationDevice(d.Address, d.VendorId?.ToString("x4", System.Globalization.CultureInfo.InvariantCulture),
-            d.DeviceId?.ToString("x4", System.Globalization.CultureInfo.InvariantCulture), d.IommuGroup, d.Driver)).ToArray();
+        => devices.Select(d => new OperationDevice(d.Address, Hex(d.VendorId), Hex(d.DeviceId), d.IommuGroup, d.Driver)
+        {
+            SubsystemVendorId = Hex(d.SubsystemVendorId),
+            SubsystemDeviceId = Hex(d.SubsystemDeviceId),
+        }).ToArray();
+
+    private static string? Hex(ushort? id) => id?.ToString("x4", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The device's driver after it left the guest, read from its own driver link: libvirt may have given a

@@ -89,6 +89,12 @@ internal static class Migrations
                 operation_id  INTEGER                    -- the BootCheck operation written for it, if any
             );
             """),
+        (7, "subsystem ids per device", """
+            -- Two cards of one model differ in their subsystem ids: kept so that a guest's start can tell
+            -- the card it was given from another of the same model put in its place.
+            ALTER TABLE operation_devices ADD COLUMN subsystem_vendor_id TEXT;
+            ALTER TABLE operation_devices ADD COLUMN subsystem_device_id TEXT;
+            """),
     ];
 
     public static int LatestVersion => Steps[^1].Version;

@@ -48,11 +48,15 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
             foreach (var device in devices)
             {
                 await connection.ExecuteAsync("""
-                    INSERT INTO operation_devices (operation_id, address, vendor_id, device_id, iommu_group, driver_before)
-                    VALUES (@id, @address, @vendorId, @deviceId, @group, @driverBefore)
+                    INSERT INTO operation_devices (operation_id, address, vendor_id, device_id, subsystem_vendor_id, subsystem_device_id, iommu_group, driver_before)
+                    VALUES (@id, @address, @vendorId, @deviceId, @subsystemVendorId, @subsystemDeviceId, @group, @driverBefore)
                     """,
                     // Microsoft.Data.Sqlite matches parameter names case-sensitively: name each as the SQL spells it.
-                    new { id, address = device.Address.ToString(), vendorId = device.VendorId, deviceId = device.DeviceId, group = device.Group, driverBefore = device.DriverBefore },
+                    new
+                    {
+                        id, address = device.Address.ToString(), vendorId = device.VendorId, deviceId = device.DeviceId,
+                        subsystemVendorId = device.SubsystemVendorId, subsystemDeviceId = device.SubsystemDeviceId, group = device.Group, driverBefore = device.DriverBefore,
+                    },
                     transaction);
             }
 
@@ -118,7 +122,8 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
                 new { id, before, device = device?.ToString(), action = action?.ToString(), status = status?.ToString(), limit })).ToList();
             var devices = (await connection.QueryAsync<DeviceRow>("""
                 SELECT operation_id AS OperationId, address, vendor_id AS VendorId, device_id AS DeviceId, iommu_group AS IommuGroup,
-                       driver_before AS DriverBefore, driver_after AS DriverAfter
+                       driver_before AS DriverBefore, driver_after AS DriverAfter,
+                       subsystem_vendor_id AS SubsystemVendorId, subsystem_device_id AS SubsystemDeviceId
                 FROM operation_devices WHERE operation_id IN @ids ORDER BY address
                 """, new { ids = rows.Select(r => r.Id).ToArray() })).ToLookup(d => d.OperationId);
             return (IReadOnlyList<OperationRecord>)rows.Select(r => r.ToRecord(devices[r.Id])).ToArray();
@@ -145,6 +150,28 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
         return confirmed;
     }
 
+    /// <summary>
+    /// The card Passthru gave <paramref name="guest"/> at <paramref name="address"/>, and when: the device of the
+    /// latest successful attach of that address to that guest, unless a successful removal from it came after.
+    /// Null when Passthru never gave it (a hostdev added by hand, or before Passthru).
+    /// </summary>
+    public async Task<(OperationDevice Device, DateTimeOffset GivenAt)?> LastGivenAsync(string guest, PciAddress address, CancellationToken cancellationToken = default)
+    {
+        var row = await database.RunAsync(connection => connection.QuerySingleOrDefaultAsync<GivenRow>("""
+            SELECT o.action, o.started_at AS StartedAt, d.operation_id AS OperationId, d.address, d.vendor_id AS VendorId, d.device_id AS DeviceId,
+                   d.iommu_group AS IommuGroup, d.driver_before AS DriverBefore, d.driver_after AS DriverAfter,
+                   d.subsystem_vendor_id AS SubsystemVendorId, d.subsystem_device_id AS SubsystemDeviceId
+            FROM operation_devices d JOIN operations o ON o.id = d.operation_id
+            WHERE d.address = @address AND o.guest = @guest AND o.status = 'Succeeded' AND o.action IN ('AttachToGuest', 'DetachFromGuest')
+            ORDER BY o.id DESC LIMIT 1
+            """,
+            // The journal keeps a guest's name cleaned and capped: look it up the same way.
+            new { address = address.ToString(), guest = PrintableText.Of(guest, MaxNameLength) }), cancellationToken);
+        return row is { Action: nameof(OperationAction.AttachToGuest) }
+            ? (row.Device.ToDevice(), DateTimeOffset.Parse(row.StartedAt, CultureInfo.InvariantCulture))
+            : null;
+    }
+
     /// <summary>Operations with no outcome: cut off by a crash or a kill.</summary>
     public Task<IReadOnlyList<OperationRecord>> PendingAsync(CancellationToken cancellationToken = default)
         => ListAsync(status: OperationStatus.Pending, cancellationToken: cancellationToken);
@@ -158,6 +185,12 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
             ORDER BY o.id DESC LIMIT 1
             """, new { address = address.ToString() }), cancellationToken);
 
+    private sealed record GivenRow(string Action, string StartedAt, long OperationId, string Address, string? VendorId, string? DeviceId, long? IommuGroup,
+        string? DriverBefore, string? DriverAfter, string? SubsystemVendorId, string? SubsystemDeviceId)
+    {
+        public DeviceRow Device => new(OperationId, Address, VendorId, DeviceId, IommuGroup, DriverBefore, DriverAfter, SubsystemVendorId, SubsystemDeviceId);
+    }
+
     private string Now() => timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 
     private sealed record OperationRow(long Id, string StartedAt, string? FinishedAt, string Actor, string? RemoteAddress, string Action, string Target, long Forced, string Status, string? Message,
@@ -167,10 +200,18 @@ public sealed class OperationJournal(HistoryDatabase database, TimeProvider time
             Id, DateTimeOffset.Parse(StartedAt, CultureInfo.InvariantCulture),
             FinishedAt is null ? null : DateTimeOffset.Parse(FinishedAt, CultureInfo.InvariantCulture),
             Actor, Enum.Parse<OperationAction>(Action), Target, Forced != 0, Enum.Parse<OperationStatus>(Status), Message,
-            devices.Select(d => new OperationDevice(PciAddress.Parse(d.Address), d.VendorId, d.DeviceId, (int?)d.IommuGroup, d.DriverBefore, d.DriverAfter)).ToArray(),
+            devices.Select(d => d.ToDevice()).ToArray(),
             Guest, Mode, RemoteAddress,
             Overridden is null ? null : new PlanOverride(Overridden.Split('\n'), PlanFingerprint ?? ""));
     }
 
-    private sealed record DeviceRow(long OperationId, string Address, string? VendorId, string? DeviceId, long? IommuGroup, string? DriverBefore, string? DriverAfter);
+    private sealed record DeviceRow(long OperationId, string Address, string? VendorId, string? DeviceId, long? IommuGroup, string? DriverBefore, string? DriverAfter,
+        string? SubsystemVendorId, string? SubsystemDeviceId)
+    {
+        public OperationDevice ToDevice() => new(PciAddress.Parse(Address), VendorId, DeviceId, (int?)IommuGroup, DriverBefore, DriverAfter)
+        {
+            SubsystemVendorId = SubsystemVendorId,
+            SubsystemDeviceId = SubsystemDeviceId,
+        };
+    }
 }

@@ -67,7 +67,14 @@ public enum OperationStatus
 }
 
 /// <summary>One device in an operation, with its driver before and after.</summary>
-public sealed record OperationDevice(PciAddress Address, string? VendorId, string? DeviceId, int? Group, string? DriverBefore, string? DriverAfter = null);
+public sealed record OperationDevice(PciAddress Address, string? VendorId, string? DeviceId, int? Group, string? DriverBefore, string? DriverAfter = null)
+{
+    /// <summary>The card's subsystem vendor id (4 hex digits); null where it was not read, and in records older than it.</summary>
+    public string? SubsystemVendorId { get; init; }
+
+    /// <summary>The card's subsystem device id (4 hex digits); null where it was not read, and in records older than it.</summary>
+    public string? SubsystemDeviceId { get; init; }
+}
 
 /// <param name="Guest">For guest operations: the libvirt domain.</param>
 /// <param name="Actor">Who asked: a user name, <c>token NAME</c>, or (before logins, or without them) an address.</param>

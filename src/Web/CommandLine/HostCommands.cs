@@ -38,15 +38,20 @@ public static class HostCommands
         ("boot", BootCommands.Usage, "devices claimed for vfio-pci at boot: list them with what this boot did, claim, release (JSON)"),
         ("cmdline", "cmdline [--add P[,P]] [--remove P[,P]] [--dry-run] [--plan FINGERPRINT]",
             "the kernel command line: boot setup, reboot pending; with --add/--remove, apply (intel_iommu=on, iommu=pt; remove pcie_acs_override, vfio-pci.ids, amd_iommu=off)"),
+        ("libvirt-hook", LibvirtHookCommand.Usage, "libvirt's qemu hook: refuses to start a guest whose host device address holds another card than the one given it"),
         ("help", "help", "this list"),
     ];
 
     public static bool Handles(string[] args)
         => args.Length > 0 && (args[0] is "--help" or "-h" || Commands.Any(c => c.Name == args[0]));
 
-    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.In, Console.Out, Console.Error);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) => RunAsync(args, TextReader.Null, output, error);
+
+    /// <param name="input">What a command reads from stdin (the hook's domain XML).</param>
+    /// <param name="systemLog">Where the hook's warnings go besides stderr; <c>/dev/log</c> unless a test gives its own.</param>
+    internal static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, string systemLog = SystemLog.DefaultSocket)
     {
         ArgumentNullException.ThrowIfNull(args);
         var command = args[0];
@@ -58,6 +63,16 @@ public static class HostCommands
 
         try
         {
+            if (command == "libvirt-hook")
+            {
+                // libvirt's four words come first, whatever they hold (a guest may be named "-x"); settings follow them.
+                var hookArguments = args.Skip(1).Take(4).ToArray();
+                var hookSettings = CommandArguments.Parse(args.Skip(5), [], []);
+                HostCommands.NoPositional("libvirt-hook", hookSettings);
+                using var hookConfiguration = CommandSettings.Load(hookSettings.Settings);
+                return await LibvirtHookCommand.RunAsync(hookArguments, hookConfiguration, input, error, new SystemLog(systemLog, "passthru-libvirt-hook"));
+            }
+
             var (switches, valued) = command switch
             {
                 "scan" => (ScanCommand.Switches, Array.Empty<string>()),

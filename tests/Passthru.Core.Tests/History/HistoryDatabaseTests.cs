@@ -22,7 +22,7 @@ public sealed class HistoryDatabaseTests : IDisposable
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
         var steps = (await connection.QueryAsync<(long Version, string Name)>("SELECT version, name FROM schema_migrations ORDER BY version")).ToArray();
         Assert.Equal([(1L, "operation journal and device inventory"), (2L, "interrupt history per minute"), (3L, "guest operations"), (4L, "logins: remote address per operation, API tokens"),
-            (5L, "what a forced change overrode")], steps);
+            (5L, "what a forced change overrode"), (6L, "boot checks"), (7L, "subsystem ids per device")], steps);
     }
 
     [Fact]
@@ -38,7 +38,10 @@ public sealed class HistoryDatabaseTests : IDisposable
                 ALTER TABLE operations DROP COLUMN remote_address;
                 ALTER TABLE operations DROP COLUMN overridden;
                 ALTER TABLE operations DROP COLUMN plan_fingerprint;
+                ALTER TABLE operation_devices DROP COLUMN subsystem_vendor_id;
+                ALTER TABLE operation_devices DROP COLUMN subsystem_device_id;
                 DROP TABLE api_tokens;
+                DROP TABLE boot_checks;
                 DELETE FROM schema_migrations WHERE version > 1;
                 """);
             await created.ExecuteAsync("INSERT INTO inventory (address, ids, first_seen, last_seen) VALUES ('0000:00:1b.0', 'x', 'a', 'b')");
@@ -46,7 +49,7 @@ public sealed class HistoryDatabaseTests : IDisposable
 
         await using var connection = await new HistoryDatabase(DatabasePath).OpenAsync();
 
-        Assert.Equal(5, await connection.ExecuteScalarAsync<long>("SELECT MAX(version) FROM schema_migrations"));
+        Assert.Equal(7, await connection.ExecuteScalarAsync<long>("SELECT MAX(version) FROM schema_migrations"));
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM operations WHERE guest IS NOT NULL OR remote_address IS NOT NULL OR overridden IS NOT NULL"));
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_tokens"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inventory"));
@@ -58,7 +61,7 @@ public sealed class HistoryDatabaseTests : IDisposable
     {
         await (await new HistoryDatabase(DatabasePath).OpenAsync()).DisposeAsync();
         await using var connection = await new HistoryDatabase(DatabasePath).OpenAsync();
-        Assert.Equal(5, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(7, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
     }
 
     [Fact]

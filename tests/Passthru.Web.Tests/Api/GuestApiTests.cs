@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Passthru.Core.History;
+using Passthru.Core.Pci;
 using Passthru.TestSupport;
 
 namespace Passthru.Web.Tests.Api;
@@ -48,6 +51,23 @@ public sealed class GuestApiTests(CapturedHostFactory factory) : IClassFixture<C
         var actions = history.EnumerateArray().Where(r => r.GetProperty("guest").GetString() == "vm-off").Select(r => (r.GetProperty("action").GetString(), r.GetProperty("status").GetString())).ToArray();
         Assert.Contains(("AttachToGuest", "Succeeded"), actions);
         Assert.Contains(("DetachFromGuest", "Succeeded"), actions);
+    }
+
+    [Fact]
+    public async Task Attach_JournalsTheCardWithItsSubsystemIds_WhatAStartIsCheckedAgainst()
+    {
+        var attach = await _client.PostAsJsonAsync("/api/guests/vm-off/devices", new { address = "0000:00:1b.0" });
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, attach.StatusCode);
+            var journal = factory.Services.GetRequiredService<OperationJournal>();
+            var (given, _) = Assert.NotNull(await journal.LastGivenAsync("vm-off", PciAddress.Parse("0000:00:1b.0")));
+            Assert.Equal(("8086", "293e", "1af4", "1100"), (given.VendorId, given.DeviceId, given.SubsystemVendorId, given.SubsystemDeviceId));
+        }
+        finally
+        {
+            await _client.DeleteAsync("/api/guests/vm-off/devices/0000:00:1b.0");
+        }
     }
 
     [Fact]

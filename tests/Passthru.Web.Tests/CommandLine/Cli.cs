@@ -6,11 +6,15 @@ namespace Passthru.Web.Tests.CommandLine;
 /// <summary>Runs a command of the real executable's dispatcher in this process, with its output captured.</summary>
 internal static class Cli
 {
-    public static async Task<CliResult> RunAsync(params string[] args)
+    public static Task<CliResult> RunAsync(params string[] args) => RunAsync(args, TextReader.Null);
+
+    /// <param name="input">The command's stdin.</param>
+    /// <param name="systemLog">Where a command's system-log warnings go (a datagram socket the test reads); none by default.</param>
+    public static async Task<CliResult> RunAsync(string[] args, TextReader input, string systemLog = "/nonexistent/passthru-test-log")
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await HostCommands.RunAsync(args, output, error);
+        var code = await HostCommands.RunAsync(args, input, output, error, systemLog);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 

@@ -4,15 +4,16 @@ using Passthru.Core.Pci;
 namespace Passthru.Core.Boot;
 
 /// <summary>
-/// Which card sits at an address: vendor and device, and the subsystem IDs that tell two boards of one chip apart
-/// (the boot disk's controller and its twin on a card differ there, if anywhere).
+/// The card a claim is keyed on: vendor and device, and the subsystem IDs that tell two boards of one chip apart
+/// (the boot disk's controller and its twin on a card differ there, if anywhere). All four are required, as the udev
+/// rule matches all four; <see cref="Pci.CardIdentity"/>, what the guest-start hook compares, also reads older records without them.
 /// </summary>
-public sealed record CardIdentity(ushort VendorId, ushort DeviceId, ushort SubsystemVendorId, ushort SubsystemDeviceId)
+public sealed record ClaimedCard(ushort VendorId, ushort DeviceId, ushort SubsystemVendorId, ushort SubsystemDeviceId)
 {
     /// <summary>The device's identity, or null when the scan could not read all four IDs (a claim then cannot be keyed).</summary>
-    public static CardIdentity? Of(PciDevice device)
+    public static ClaimedCard? Of(PciDevice device)
         => device is { VendorId: { } vendor, DeviceId: { } id, SubsystemVendorId: { } subVendor, SubsystemDeviceId: { } subDevice }
-            ? new CardIdentity(vendor, id, subVendor, subDevice)
+            ? new ClaimedCard(vendor, id, subVendor, subDevice)
             : null;
 
     public string Ids => Hex(VendorId) + ":" + Hex(DeviceId);

@@ -48,9 +48,11 @@ public sealed class BootCheckRecorder(HistoryDatabase database, OperationJournal
         var wrong = statuses.Where(s => !s.IsAsIntended).ToArray();
         var devices = statuses.Select(s => new OperationDevice(s.Address, ClaimedCard.Hex(s.Claim.Card.VendorId), ClaimedCard.Hex(s.Claim.Card.DeviceId), s.Group, null)).ToArray();
         var id = await journal.BeginAsync(Checker, OperationAction.BootCheck, $"boot {boot}", false, devices, cancellationToken);
-        var message = wrong.Length == 0
-            ? $"All {statuses.Count} claims applied: {string.Join(", ", statuses.Select(s => s.Address))} on vfio-pci as intended."
-            : string.Join(" ", wrong.Select(s => $"{s.Address}: {s.Message}"));
+        var applied = statuses.Where(s => s.State == ClaimState.Applied).Select(s => s.Address).ToArray();
+        var pending = statuses.Where(s => s.State == ClaimState.Pending).Select(s => s.Address).ToArray();
+        var message = wrong.Length > 0 ? string.Join(" ", wrong.Select(s => $"{s.Address}: {s.Message}"))
+            : pending.Length == 0 ? $"All {statuses.Count} claims applied: {string.Join(", ", applied)} on vfio-pci as intended."
+            : $"{applied.Length} of {statuses.Count} claims applied; {string.Join(", ", pending)} claimed during this boot, for the next.";
         await journal.FinishAsync(id, wrong.Length == 0 ? OperationStatus.Succeeded : OperationStatus.Failed, message,
             statuses.ToDictionary(s => s.Address, s => s.Driver), cancellationToken);
         await database.RunAsync(connection => connection.ExecuteAsync("UPDATE boot_checks SET operation_id = @id WHERE boot_id = @boot", new { id, boot }), cancellationToken);

@@ -17,6 +17,13 @@ public static class BootClaimCheck
         }
 
         var wrong = statuses.Where(s => !s.IsAsIntended).ToArray();
+        var pending = statuses.Where(s => s.State == ClaimState.Pending).ToArray();
+        if (wrong.Length == 0 && pending.Length > 0)
+        {
+            return new HostCheck(Id, Title, CheckStatus.Warn,
+                $"{string.Join(", ", pending.Select(s => s.Address))} claimed during this boot: on vfio-pci from the next boot.", "Reboot to apply the claims.");
+        }
+
         if (wrong.Length == 0)
         {
             return new HostCheck(Id, Title, CheckStatus.Pass, $"{string.Join(", ", statuses.Select(s => s.Address))} on vfio-pci as intended.");

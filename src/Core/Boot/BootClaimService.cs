@@ -22,7 +22,7 @@ public sealed class BootClaimService(HostScanner scanner, BindingService binding
     public ClaimManifest ReadManifest() => ClaimManifest.ReadFrom(files);
 
     /// <summary>Each claim and what the kernel did with it at this boot.</summary>
-    public IReadOnlyList<ClaimStatus> Inspect(HostSnapshot host) => ClaimInspector.Inspect(files, host);
+    public IReadOnlyList<ClaimStatus> Inspect(HostSnapshot host) => ClaimInspector.Inspect(files, host, BootTime.Read(scanner.Root));
 
     /// <summary>A dry run answers at once; a run waits for its turn in the host's change queue.</summary>
     public async Task<BootClaimResult> RunAsync(BootClaimRequest request, CancellationToken cancellationToken = default)

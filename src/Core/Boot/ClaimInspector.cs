@@ -7,13 +7,15 @@ public static class ClaimInspector
 {
     /// <summary>Each saved claim under the configuration root, against the scanned host.</summary>
     /// <exception cref="ClaimManifestException">The claims record is damaged.</exception>
-    public static IReadOnlyList<ClaimStatus> Inspect(ConfigFiles files, Scanning.HostSnapshot host)
-        => Inspect(ClaimManifest.ReadFrom(files), host.Devices.ToDictionary(d => d.Address), files);
+    /// <param name="bootedAt">When this boot began (<see cref="BootTime"/>): a claim made since is pending, not failed.</param>
+    public static IReadOnlyList<ClaimStatus> Inspect(ConfigFiles files, Scanning.HostSnapshot host, DateTimeOffset? bootedAt)
+        => Inspect(ClaimManifest.ReadFrom(files), host.Devices.ToDictionary(d => d.Address), files, bootedAt);
 
-    public static IReadOnlyList<ClaimStatus> Inspect(ClaimManifest manifest, IReadOnlyDictionary<PciAddress, PciDevice> devices, ConfigFiles files)
-        => manifest.Claims.OrderBy(c => c.Address).Select(c => Inspect(c, manifest, devices.GetValueOrDefault(c.Address), files)).ToArray();
+    public static IReadOnlyList<ClaimStatus> Inspect(ClaimManifest manifest, IReadOnlyDictionary<PciAddress, PciDevice> devices, ConfigFiles files,
+        DateTimeOffset? bootedAt)
+        => manifest.Claims.OrderBy(c => c.Address).Select(c => Inspect(c, manifest, devices.GetValueOrDefault(c.Address), files, bootedAt)).ToArray();
 
-    private static ClaimStatus Inspect(BootClaim claim, ClaimManifest manifest, PciDevice? device, ConfigFiles files)
+    private static ClaimStatus Inspect(BootClaim claim, ClaimManifest manifest, PciDevice? device, ConfigFiles files, DateTimeOffset? bootedAt)
     {
         var rule = ClaimRule.PathOf(claim.Address);
         var found = device is null ? null : ClaimedCard.Of(device);
@@ -45,6 +47,12 @@ public static class ClaimInspector
             return Status(ClaimState.OtherCard,
                 $"claim not applied: another card at {claim.Address} ({device.Names.Device ?? "unknown device"}, {other}; claimed: {claim.Name}, {claim.Card}). It stays on {device.Driver ?? "no driver"}.",
                 $"Cards moved: find where the claimed card is now on the IOMMU groups page and claim it there, then release {claim.Address}.");
+        }
+
+        if (device.Driver != VfioDrivers.VfioPci && bootedAt is { } booted && claim.ClaimedAt > booted)
+        {
+            return Status(ClaimState.Pending, $"claimed during this boot: {claim.Address} is on {device.Driver ?? "no driver"} until the next boot.",
+                "Reboot to apply the claim, or detach the device now to use it before then.");
         }
 
         if (device.Driver != VfioDrivers.VfioPci)

@@ -8,6 +8,9 @@ public enum ClaimState
     /// <summary>The card is on vfio-pci, as intended.</summary>
     Applied,
 
+    /// <summary>Claimed during this boot and not on vfio-pci yet: the claim takes effect at the next boot.</summary>
+    Pending,
+
     /// <summary>The same card, but the kernel put it in another IOMMU group than when it was claimed.</summary>
     GroupChanged,
 
@@ -36,5 +39,5 @@ public sealed record ClaimStatus(BootClaim Claim, ClaimState State, string Messa
 {
     public PciAddress Address => Claim.Address;
 
-    public bool IsAsIntended => State == ClaimState.Applied;
+    public bool IsAsIntended => State is ClaimState.Applied or ClaimState.Pending;
 }

@@ -12,7 +12,7 @@ public sealed record BootResponse(string ConfigRoot, string? Initramfs, string? 
     }
 }
 
-/// <param name="State">Applied, GroupChanged, NotApplied, OtherCard, DeviceMissing, FileMissing or FileEdited.</param>
+/// <param name="State">Applied, Pending (claimed during this boot), GroupChanged, NotApplied, OtherCard, DeviceMissing, FileMissing or FileEdited.</param>
 /// <param name="Found">The card at the address now (<c>8086:293e, subsystem 1af4:1100</c>); null when there is none.</param>
 public sealed record ClaimStatusResponse(string Address, string Name, string Ids, string SubsystemIds, int? SavedGroup, int? Group, string? Driver,
     ClaimState State, string Message, string? Fix, string? Found, DateTimeOffset ClaimedAt, string ClaimedBy, string RuleFile)

@@ -40,7 +40,7 @@ internal static class CheckCommand
     {
         try
         {
-            return BootClaimCheck.Of(ClaimInspector.Inspect(new ConfigFiles(new HostRoot(settings.Options.BootConfigRoot)), host));
+            return BootClaimCheck.Of(ClaimInspector.Inspect(new ConfigFiles(new HostRoot(settings.Options.BootConfigRoot)), host, BootTime.Read(settings.HostRoot())));
         }
         catch (ClaimManifestException ex)
         {

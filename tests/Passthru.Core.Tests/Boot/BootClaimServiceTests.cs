@@ -113,6 +113,22 @@ public sealed class BootClaimServiceTests : BootClaimFixture
     }
 
     [Fact]
+    public async Task Inspect_ClaimedDuringThisBoot_IsPendingNotFailed()
+    {
+        Directory.CreateDirectory(ConfigPath("proc"));
+        File.WriteAllText(ConfigPath("proc/stat"), $"cpu  1 2 3 4\nbtime {DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds()}\nprocesses 1\n");
+        var claims = CreateClaims();
+        await claims.RunAsync(ClaimGroup());
+
+        var statuses = claims.Inspect(Scanner.Scan());
+
+        Assert.All(statuses, s => Assert.Equal(ClaimState.Pending, s.State));
+        var check = BootClaimCheck.Of(statuses);
+        Assert.Equal(Passthru.Core.Checks.CheckStatus.Warn, check.Status);
+        Assert.Contains("claimed during this boot", check.Reason);
+    }
+
+    [Fact]
     public async Task Inspect_AnotherCardAtTheAddress_SaysSoAndNamesIt()
     {
         var claims = CreateClaims();

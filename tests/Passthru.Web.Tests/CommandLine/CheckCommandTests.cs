@@ -14,7 +14,8 @@ public sealed class CheckCommandTests
     public async Task CheckJson_CapturedTree_IsTheHostChecksWithTheirFixes(string name)
     {
         var tree = CapturedTrees.Path(name);
-        var expected = TreeScan.Scan(tree).Checks;
+        // The scan's checks, then the claims at boot (none in a captured tree).
+        Passthru.Core.Checks.HostCheck[] expected = [.. TreeScan.Scan(tree).Checks, Passthru.Core.Boot.BootClaimCheck.Of([])];
 
         var result = await Cli.OnTreeAsync(tree, "check", "--json");
 

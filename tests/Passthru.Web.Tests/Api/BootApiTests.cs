@@ -1,33 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Passthru.TestSupport;
 
 namespace Passthru.Web.Tests.Api;
 
-/// <summary>The captured tree, with the boot files written under a scratch configuration root of its own.</summary>
-public sealed class BootApiFactory : CapturedHostFactory
-{
-    public string ConfigRoot { get; } = Directory.CreateDirectory(Scratch.NewPath("passthru-boot-config")).FullName;
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Passthru:Boot:ConfigRoot", ConfigRoot);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (Directory.Exists(ConfigRoot))
-        {
-            Directory.Delete(ConfigRoot, recursive: true);
-        }
-    }
-}
-
-public sealed class BootApiTests(BootApiFactory factory) : IClassFixture<BootApiFactory>
+public sealed class BootApiTests(ScratchConfigRootFactory factory) : IClassFixture<ScratchConfigRootFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();
 

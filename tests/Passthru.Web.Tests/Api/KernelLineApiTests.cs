@@ -1,17 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Passthru.TestSupport;
 
 namespace Passthru.Web.Tests.Api;
 
 /// <summary>A Debian-like boot setup in a scratch configuration root beside the captured host (update-grub only has to exist for a plan).</summary>
-public sealed class DebianBootFactory : CapturedHostFactory
+public sealed class DebianBootFactory : ScratchConfigRootFactory
 {
     public const string GrubDefault = "GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet pcie_acs_override=downstream\"\nGRUB_CMDLINE_LINUX=\"\"\n";
-
-    public string ConfigRoot { get; } = Scratch.NewPath("passthru-boot-api");
 
     public DebianBootFactory()
     {
@@ -19,21 +15,6 @@ public sealed class DebianBootFactory : CapturedHostFactory
         Directory.CreateDirectory(Path.Combine(ConfigRoot, "usr/sbin"));
         File.WriteAllText(Path.Combine(ConfigRoot, "etc/default/grub"), GrubDefault);
         File.WriteAllText(Path.Combine(ConfigRoot, "usr/sbin/update-grub"), "");
-    }
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Passthru:Boot:ConfigRoot", ConfigRoot);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (Directory.Exists(ConfigRoot))
-        {
-            Directory.Delete(ConfigRoot, recursive: true);
-        }
     }
 }
 

@@ -4,9 +4,11 @@
 # It installs what the tests need (Debian's Chromium and pciutils; axe-core from the npm registry; the lab's
 # qemu and kernel via tests/lab/build.sh), boots the lab once to capture a real kernel's sysfs afresh, makes two real
 # local accounts for the login tests (removed at the end), then builds the solution once and runs
-# all test projects against the build. The lab boots twice more inside the tests: the published app
-# binding devices in it (Core tests), and the end-to-end browser scenario with libvirtd and a nested
-# guest in it (Browser tests, about four minutes, run after the other browser tests).
+# all test projects against the build. The lab boots more inside the tests: the published app
+# binding devices in it (Core tests); three boots for claims at boot, the second and third with Debian's
+# real systemd-udevd and the third with another card at 04:00.6 (Core tests, about four minutes); and the
+# end-to-end browser scenario with libvirtd and a nested guest in it (Browser tests, about four minutes,
+# run after the other browser tests).
 #
 # PASSTHRU_SKIP_LAB=1 skips the lab boot (about a minute) for quick local runs; the tests that need
 # it then report as skipped, with the reason.
